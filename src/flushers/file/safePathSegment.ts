@@ -1,0 +1,16 @@
+/**
+ * Make a routing value (project, logstore) safe as one path segment: no separators, no `..`,
+ * no control characters, bounded length. Distinct unsafe inputs stay distinct (a short hash is
+ * appended whenever anything was replaced).
+ */
+import { createHash } from 'node:crypto';
+
+const UNSAFE = /[^A-Za-z0-9._-]/g;
+const MAX_SEGMENT = 128;
+
+export function safePathSegment(value: string): string {
+  const cleaned = value.replace(UNSAFE, '_').slice(0, MAX_SEGMENT);
+  if (cleaned === value && value !== '' && value !== '.' && value !== '..') return value;
+  const suffix = createHash('sha256').update(value).digest('hex').slice(0, 8);
+  return `${cleaned.replace(/^\.+/, '_')}~${suffix}`;
+}
