@@ -72,6 +72,13 @@ export class ChecksumError extends PoisonRecordError {
   }
 }
 
+/**
+ * The Lambda event itself is not what the event source mapping sends (no records array, a record
+ * without its id). Thrown so the whole batch is retried: a response naming an unknown id would be
+ * treated by Lambda as a whole-batch failure anyway.
+ */
+export class InvalidEventError extends LogGroupFlusherError {}
+
 /** A value that cannot be encoded (for example a time outside the uint32 range). */
 export class EncodeError extends LogGroupFlusherError {
   readonly field: string;

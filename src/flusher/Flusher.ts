@@ -41,8 +41,9 @@ export interface FlushOptions {
   /** Aborted when this invocation's deadline is near: stop waiting, reject with a DeadlineError. */
   readonly signal?: AbortSignal | undefined;
   /**
-   * The ids of the source records (SQS messageIds, Kinesis sequence numbers) whose data is in
-   * `logGroups`, in order. Stable across redeliveries, so destinations derive idempotent names from it.
+   * The source record id (SQS messageId, Kinesis sequence number) each LogGroup came from:
+   * `recordIds[i]` fed `logGroups[i]` (a record holding several groups repeats). Stable across
+   * redeliveries, so destinations derive idempotent names from it and tie refused data to its record.
    */
   readonly recordIds?: readonly string[] | undefined;
   /** The routing key of this group (iLogtail's logstoreKey). */

@@ -1,4 +1,5 @@
 import { DeadlineError, FlushError, FlusherStoppedError } from '../errors.ts';
+import { settleWithin } from '../shared/settleWithin.ts';
 import type { FlusherContext, StopOptions } from './Flusher.ts';
 
 /**
@@ -75,11 +76,7 @@ export class FlusherLifecycle {
 
   async #drain(timeoutMs: number): Promise<void> {
     const pending = Promise.allSettled([...this.#inFlight]);
-    if (this.#inFlight.size > 0 && timeoutMs > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([pending, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-      clearTimeout(timer);
-    }
+    if (this.#inFlight.size > 0 && timeoutMs > 0) await settleWithin(pending, timeoutMs);
     this.#abort.abort(new FlusherStoppedError(`${this.name}: stopped`));
     await pending;
   }

@@ -13,8 +13,16 @@ export const WireType = {
 /** Deepest nesting of deprecated groups inside an unknown field before the payload is refused. */
 const MAX_GROUP_DEPTH = 64;
 
-/** Below this length a JS loop beats a native UTF-8 decode call for pure-ASCII strings (measured in bench/). */
-const SHORT_STRING = 24;
+/** Longest string {@link ProtoReader.internedString} caches; longer ones are decoded every time. */
+const MAX_INTERNED_LENGTH = 32;
+/** Slots in the intern table (a power of two): far more than the distinct keys of a typical logstore. */
+const INTERN_SLOTS = 1024;
+/**
+ * Direct-mapped cache of short ASCII strings shared by all readers: content keys repeat in every
+ * log, so a hit returns the same string instead of allocating one. Bounded (1024 strings of at most
+ * 32 chars) and holding only strings created for it, never views into a decoded buffer.
+ */
+const internTable: string[] = new Array<string>(INTERN_SLOTS).fill('');
 
 /**
  * A cursor over protobuf bytes. Every read is bounds-checked against `end` and fails with a
@@ -25,6 +33,10 @@ export class ProtoReader {
   end: number;
   readonly #bytes: Uint8Array;
   readonly #buffer: Buffer;
+  /** Bytes [#textStart, #textEnd) as Latin-1 text, one char per byte: see {@link textWindow}. */
+  #text = '';
+  #textStart = 0;
+  #textEnd = 0;
 
   constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
     this.#bytes = bytes;
@@ -35,6 +47,19 @@ export class ProtoReader {
 
   /** Read a varint as a uint32 (higher bits discarded, as protobuf does for uint32 fields). */
   uint32(field: string): number {
+    // One-byte varints (tags, short lengths) are most of them: keep this path small enough to inline.
+    const pos = this.pos;
+    if (pos < this.end) {
+      const byte = this.#bytes[pos]!;
+      if (byte < 0x80) {
+        this.pos = pos + 1;
+        return byte;
+      }
+    }
+    return this.#uint32Long(field);
+  }
+
+  #uint32Long(field: string): number {
     const bytes = this.#bytes;
     let pos = this.pos;
     let value = 0;
@@ -68,22 +93,63 @@ export class ProtoReader {
     return end;
   }
 
+  /**
+   * Prepare to read many strings from bytes [start, end) (one Log). One native call turns the
+   * whole range into text; each pure-ASCII string inside it then becomes a substring of that text,
+   * which is several times cheaper than a native UTF-8 decode per string (measured: BENCHMARKS.md).
+   * Strings of 13+ chars are V8 slices that share the window's text, so keeping one value alive
+   * keeps at most its Log's text alive: bounded, unlike a window over the whole payload would be.
+   */
+  textWindow(start: number, end: number): void {
+    this.#text = this.#buffer.toString('latin1', start, end);
+    this.#textStart = start;
+    this.#textEnd = end;
+  }
+
+  /** Read a string; invalid UTF-8 decodes with U+FFFD replacement (WHATWG), never an error. */
   string(field: string): string {
     const end = this.delimitedEnd(field);
     const start = this.pos;
     this.pos = end;
-    if (end - start < SHORT_STRING) {
-      const bytes = this.#bytes;
-      let ascii = '';
-      for (let i = start; i < end; i++) {
-        const byte = bytes[i]!;
-        if (byte >= 0x80) return this.#buffer.toString('utf8', start, end);
-        ascii += String.fromCharCode(byte);
-      }
-      return ascii;
+    if (start >= this.#textStart && end <= this.#textEnd) {
+      const b = this.#bytes;
+      let or = 0;
+      for (let i = start; i < end; i++) or |= b[i]!;
+      if (or < 0x80) return this.#text.substring(start - this.#textStart, end - this.#textStart);
     }
-    // Invalid UTF-8 decodes with U+FFFD replacement (WHATWG), never an error.
     return this.#buffer.toString('utf8', start, end);
+  }
+
+  /**
+   * Read a string that is likely to repeat (a content or tag key) through the intern table.
+   * A slot hit is checked byte by byte: only an all-ASCII string can match its bytes char for char,
+   * so a hit is always the exact decoding.
+   */
+  internedString(field: string): string {
+    const end = this.delimitedEnd(field);
+    const start = this.pos;
+    this.pos = end;
+    const length = end - start;
+    if (length > MAX_INTERNED_LENGTH || length === 0) return this.#buffer.toString('utf8', start, end);
+    const b = this.#bytes;
+    // Length and four sampled bytes: cheap, and tells apart keys like remote_addr / remote_user.
+    const slot =
+      (length * 61 +
+        b[start]! * 31 +
+        b[end - 1]! * 7 +
+        b[start + (length >> 1)]! * 3 +
+        b[start + ((3 * length) >> 2)]!) &
+      (INTERN_SLOTS - 1);
+    const cached = internTable[slot]!;
+    if (cached.length === length) {
+      let i = 0;
+      while (i < length && cached.charCodeAt(i) === b[start + i]) i++;
+      if (i === length) return cached;
+    }
+    const value = this.#buffer.toString('utf8', start, end);
+    // Same length in chars as in bytes: ASCII (or U+FFFD, which can never match a byte), worth caching.
+    if (value.length === length) internTable[slot] = value;
+    return value;
   }
 
   /** Read a tag; returns `fieldNumber << 3 | wireType`. Field number 0 and wire types 6/7 are malformed. */

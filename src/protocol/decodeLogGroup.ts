@@ -119,6 +119,8 @@ function readLog(reader: ProtoReader, end: number): Log {
   const start = reader.pos;
   const outerEnd = reader.end;
   reader.end = end;
+  // A Log's contents are most of the payload: read its strings through one text window.
+  reader.textWindow(start, end);
   const log: Log = { time: -1, timeNs: undefined, contents: [] };
   while (reader.pos < end) {
     const tag = reader.tag('Log');
@@ -145,7 +147,14 @@ function readLog(reader: ProtoReader, end: number): Log {
   return log;
 }
 
+// Field names for errors, as constants: building them per pair cost measurable time (BENCHMARKS.md).
+const PAIR_FIELDS = {
+  'Log.Content': { key: 'Log.Content.Key', value: 'Log.Content.Value' },
+  LogTag: { key: 'LogTag.Key', value: 'LogTag.Value' },
+} as const;
+
 function readPair(reader: ProtoReader, end: number, message: 'Log.Content' | 'LogTag'): KeyValue {
+  const names = PAIR_FIELDS[message];
   const start = reader.pos;
   const outerEnd = reader.end;
   reader.end = end;
@@ -153,12 +162,12 @@ function readPair(reader: ProtoReader, end: number, message: 'Log.Content' | 'Lo
   let value: string | undefined;
   while (reader.pos < end) {
     const tag = reader.tag(message);
-    if (tag === PAIR_KEY) key = reader.string(`${message}.Key`);
-    else if (tag === PAIR_VALUE) value = reader.string(`${message}.Value`);
+    if (tag === PAIR_KEY) key = reader.internedString(names.key);
+    else if (tag === PAIR_VALUE) value = reader.string(names.value);
     else skipField(reader, tag, message);
   }
-  if (key === undefined) throw new DecodeError(`${message}.Key`, start, 'required field missing');
-  if (value === undefined) throw new DecodeError(`${message}.Value`, start, 'required field missing');
+  if (key === undefined) throw new DecodeError(names.key, start, 'required field missing');
+  if (value === undefined) throw new DecodeError(names.value, start, 'required field missing');
   reader.end = outerEnd;
   return { key, value };
 }

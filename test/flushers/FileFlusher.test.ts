@@ -92,6 +92,7 @@ describe('FileFlusher', () => {
     expect(safePathSegment('nginx')).toBe('nginx');
     expect(safePathSegment('a/b')).not.toBe(safePathSegment('a_b'));
     expect(safePathSegment('..')).not.toMatch(/^\.\.?$/);
-    expect(safePathSegment('')).not.toBe('');
+    expect(safePathSegment('')).toBe('~empty');
+    expect(safePathSegment('~empty')).not.toBe('~empty');
   });
 });

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, FlushError } from '../../errors.ts';
 import type { Flusher, FlusherContext, FlushOptions, StopOptions } from '../../flusher/Flusher.ts';
 import { FlusherLifecycle } from '../../flusher/FlusherLifecycle.ts';
 import type { LogGroup } from '../../protocol/LogGroup.ts';
 import { logLineFormatter } from '../../protocol/logLine.ts';
+import { writeFileAtomically } from '../../shared/writeFileAtomically.ts';
 import { safePathSegment } from './safePathSegment.ts';
 
 /** Options of {@link FileFlusher}. */
@@ -64,7 +65,18 @@ export class FileFlusher implements Flusher {
       if (text === '') return;
       const directory = join(this.#directory, safePathSegment(project), safePathSegment(logstore));
       const name = `${this.#fileId(options?.recordIds, text)}.jsonl`;
-      await writeAtomically(directory, name, text, signal);
+      try {
+        await writeFileAtomically(directory, name, text, signal);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        throw new FlushError(
+          `file: could not write ${join(directory, name)}: ${(error as Error).message}`,
+          true,
+          {
+            cause: error,
+          },
+        );
+      }
     });
   }
 
@@ -81,41 +93,5 @@ export class FileFlusher implements Flusher {
     if (recordIds !== undefined && recordIds.length > 0) hash.update(recordIds.join('\n'));
     else hash.update(`${process.pid}:${Date.now()}:${this.#sequence++}`);
     return hash.update('\0').update(text).digest('hex').slice(0, 32);
-  }
-}
-
-async function writeAtomically(
-  directory: string,
-  name: string,
-  text: string,
-  signal: AbortSignal,
-): Promise<void> {
-  await mkdir(directory, { recursive: true });
-  const temp = join(directory, `.${name}.${process.pid}.tmp`);
-  try {
-    const file = await open(temp, 'w');
-    try {
-      await file.writeFile(text, { signal });
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temp, join(directory, name));
-    const dir = await open(directory, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
-  } catch (error) {
-    await rm(temp, { force: true });
-    if (signal.aborted) throw error;
-    throw new FlushError(
-      `file: could not write ${join(directory, name)}: ${(error as Error).message}`,
-      true,
-      {
-        cause: error,
-      },
-    );
   }
 }

@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { InputFormat } from '../input/decodePayload.ts';
+import type { HandlerOptions } from '../runtime/HandlerOptions.ts';
+import { destinationFromEnv, FLUSHER_KINDS } from './destinationFromEnv.ts';
+import { type Env, env } from './env.ts';
+
+/**
+ * Build handler options from environment variables (README "Configuration"). Called once at cold
+ * start by `functions/*`: a bad variable fails the init with a ConfigError naming it.
+ *
+ * @example
+ * ```ts
+ * export const handler = createSqsHandler(handlerOptionsFromEnv(process.env));
+ * ```
+ */
+export function handlerOptionsFromEnv(vars: Env): HandlerOptions {
+  env.required(vars, 'FLUSHER', `(one of ${FLUSHER_KINDS.join(', ')})`);
+  const kind = env.oneOf(vars, 'FLUSHER', FLUSHER_KINDS, 'stdout');
+  const destination = destinationFromEnv(kind, vars);
+  const quarantineDir = env.string(vars, 'QUARANTINE_DIR', '');
+  return {
+    flusher: destination.flusher,
+    quarantine: quarantineDir ? destination.fileQuarantine(join(quarantineDir)) : destination.quarantine,
+    project: env.string(vars, 'PROJECT', ''),
+    logstore: env.string(vars, 'LOGSTORE', ''),
+    configName: env.string(vars, 'CONFIG_NAME', ''),
+    logstoreKey: env.string(vars, 'LOGSTORE_KEY', ''),
+    inputFormat: env.oneOf(vars, 'INPUT_FORMAT', Object.values(InputFormat), InputFormat.auto),
+    maxDecompressedBytes: env.optionalPositiveInt(vars, 'MAX_DECOMPRESSED_BYTES'),
+    concurrency: env.optionalPositiveInt(vars, 'FLUSH_CONCURRENCY'),
+    urgencyMarginMs: env.optionalPositiveInt(vars, 'URGENCY_MARGIN_MS'),
+    shutdownHook: env.bool(vars, 'SHUTDOWN_HOOK', true),
+    shutdownTimeoutMs: env.optionalPositiveInt(vars, 'SHUTDOWN_TIMEOUT_MS'),
+  };
+}

@@ -1,0 +1,38 @@
+/** 1 for bytes of the base64 alphabets (standard `+/` and URL-safe `-_`), 2 for line breaks, 0 otherwise. */
+const CLASS = new Uint8Array(256);
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_') {
+  CLASS[char.charCodeAt(0)] = 1;
+}
+for (const char of '\r\n') CLASS[char.charCodeAt(0)] = 2;
+const PAD = 0x3d; // '='
+
+/**
+ * True when `bytes` is base64 text: only alphabet characters (standard or URL-safe), line breaks
+ * (`\r`, `\n`: MIME-wrapped text, a trailing newline), at most two `=` of padding at the end, and a length that
+ * a base64 encoder can produce (with padding: a multiple of 4; without: not 1 more than one).
+ */
+export function isBase64Text(bytes: Uint8Array): boolean {
+  let symbols = 0;
+  let padding = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    const kind = CLASS[byte]!;
+    if (kind === 2) continue;
+    if (byte === PAD) {
+      if (++padding > 2) return false;
+      continue;
+    }
+    if (kind === 0 || padding > 0) return false;
+    symbols++;
+  }
+  if (symbols === 0) return false;
+  return padding > 0 ? (symbols + padding) % 4 === 0 : symbols % 4 !== 1;
+}
+
+/** Decode text accepted by {@link isBase64Text} (Node skips the line breaks). */
+export function decodeBase64Text(bytes: Uint8Array): Uint8Array {
+  return Buffer.from(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'),
+    'base64',
+  );
+}

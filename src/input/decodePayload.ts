@@ -1,0 +1,207 @@
+import { constants as bufferConstants } from 'node:buffer';
+import {
+  ConfigError,
+  DecodeError,
+  PoisonRecordError,
+  SizeLimitError,
+  UnsupportedFormatError,
+} from '../errors.ts';
+import type { LogGroup } from '../protocol/LogGroup.ts';
+import { decodeBase64Text, isBase64Text } from './base64Text.ts';
+import { compressionOf, decompress } from './decompress.ts';
+import { describePrefix } from './describeBytes.ts';
+import { decodeJsonPayload, type JsonKind } from './jsonPayload.ts';
+import { looksLikeJsonText } from './jsonText.ts';
+import { isKplAggregate } from './kpl.ts';
+import { decodeProtobufPayload, hasListShape, PROTOBUF_FIRST_BYTES } from './protobufPayload.ts';
+
+/** Values of `INPUT_FORMAT`: detect, or force one payload format. */
+export const InputFormat = {
+  auto: 'auto',
+  protobuf: 'protobuf',
+  json: 'json',
+  converterJson: 'converter-json',
+  cloudwatchSubscription: 'cloudwatch-subscription',
+} as const;
+export type InputFormat = (typeof InputFormat)[keyof typeof InputFormat];
+
+/**
+ * Default cap on the bytes one record may decompress to (and on the bytes any decoder parses):
+ * 32 MiB. Records are at most 1 MiB (SQS message, Kinesis record), so this admits a 32:1 ratio,
+ * well above what logs reach with gzip or zstd, while a decoded record (3 to 5 times its bytes as
+ * JavaScript objects) still fits a 512 MB function.
+ */
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 32 * 1024 * 1024;
+
+/** Nested compression layers undone at most (for example zstd inside gzip); a third is refused. */
+export const MAX_COMPRESSION_LAYERS = 2;
+
+export interface DecodeOptions {
+  /** `auto` (default) detects the format; any other value forces it. */
+  format: InputFormat;
+  /** Cap on decompressed bytes per record, enforced while inflating; {@link DEFAULT_MAX_DECOMPRESSED_BYTES}. */
+  maxDecompressedBytes: number;
+}
+
+export interface DecodedPayload {
+  groups: LogGroup[];
+  /**
+   * The format detected, for metrics and logs: envelopes then payload, joined by `+`, for example
+   * `protobuf`, `base64+gzip+protobuf`, `gzip+cloudwatch-subscription`, `converter-json:jsonline`.
+   */
+  format: string;
+  /** True for a CloudWatch Logs `CONTROL_MESSAGE`: ack without output. */
+  control: boolean;
+}
+
+interface Layer {
+  format: InputFormat;
+  limit: number;
+  envelopes: readonly string[];
+  base64: boolean;
+  compressions: number;
+}
+
+const FORMATS: ReadonlySet<string> = new Set(Object.values(InputFormat));
+
+/**
+ * Decode one record's payload (raw bytes: the runtime has already undone the event's own base64;
+ * an SQS body arrives as its UTF-8 bytes) into LogGroups. KPL aggregates are de-aggregated first
+ * with `deaggregateKpl`. Detection order with `auto` (see the README's "Input formats"):
+ * KPL magic (refused here), gzip `1f 8b` / zstd `28 b5 2f fd` (undone, then detected again),
+ * JSON text (`{` or `[` first), base64 text (decoded, then detected again), else protobuf.
+ *
+ * Throws only {@link PoisonRecordError} subclasses for bad input (and {@link ConfigError} for
+ * invalid options); never hangs; allocates at most `maxDecompressedBytes` per layer.
+ *
+ * @example
+ * ```ts
+ * const { groups, format, control } = decodePayload(Buffer.from(record.body, 'utf8'), {
+ *   format: InputFormat.auto,
+ *   maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
+ * });
+ * ```
+ */
+export function decodePayload(bytes: Uint8Array, options: DecodeOptions): DecodedPayload {
+  const format = options.format ?? InputFormat.auto;
+  if (!FORMATS.has(format)) {
+    throw new ConfigError(
+      'format',
+      `expected one of ${[...FORMATS].join(', ')}, got ${JSON.stringify(format)}`,
+    );
+  }
+  const limit = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > bufferConstants.MAX_LENGTH) {
+    throw new ConfigError(
+      'maxDecompressedBytes',
+      `expected a positive integer of bytes, got ${String(limit)}`,
+    );
+  }
+  return decodeLayer(bytes, { format, limit, envelopes: [], base64: false, compressions: 0 });
+}
+
+function decodeLayer(bytes: Uint8Array, layer: Layer): DecodedPayload {
+  if (bytes.length > layer.limit) {
+    throw new SizeLimitError(
+      `payload of ${bytes.length} bytes${after(layer)} is over the ${layer.limit}-byte limit`,
+      layer.limit,
+    );
+  }
+  if (isKplAggregate(bytes)) {
+    throw new UnsupportedFormatError(
+      `KPL aggregated record${after(layer)}: de-aggregate it with deaggregateKpl() and decode each user record`,
+    );
+  }
+  const compression = compressionOf(bytes);
+  if (compression !== undefined) {
+    if (layer.compressions >= MAX_COMPRESSION_LAYERS) {
+      throw new UnsupportedFormatError(
+        `more than ${MAX_COMPRESSION_LAYERS} nested compression layers${after(layer)}`,
+      );
+    }
+    return decodeLayer(decompress(bytes, compression, layer.limit), {
+      ...layer,
+      envelopes: [...layer.envelopes, compression],
+      compressions: layer.compressions + 1,
+    });
+  }
+  if (layer.format !== InputFormat.protobuf && looksLikeJsonText(bytes)) return decodeJsonText(bytes, layer);
+  if (!layer.base64 && layer.compressions === 0 && isBase64Text(bytes)) return decodeBase64(bytes, layer);
+  if (!acceptsProtobuf(layer)) {
+    throw new UnsupportedFormatError(
+      `input format ${layer.format} expects JSON text (or base64 or compressed JSON), got ${describePrefix(bytes)}${after(layer)}`,
+    );
+  }
+  return decodeProtobuf(bytes, layer);
+}
+
+function decodeJsonText(bytes: Uint8Array, layer: Layer): DecodedPayload {
+  // A LogGroupList starts with 0a (a newline) and its first length byte may be `{` (123) or `[` (91):
+  // when the bytes also tile as list entries, protobuf is tried first.
+  if (layer.format === InputFormat.auto && bytes[0] === 0x0a && hasListShape(bytes)) {
+    try {
+      return decodeProtobuf(bytes, layer);
+    } catch (protobufError) {
+      try {
+        return json(bytes, layer);
+      } catch (jsonError) {
+        throw jsonError instanceof PoisonRecordError ? protobufError : jsonError;
+      }
+    }
+  }
+  return json(bytes, layer);
+}
+
+function json(bytes: Uint8Array, layer: Layer): DecodedPayload {
+  const { groups, format, control } = decodeJsonPayload(bytes, layer.format as JsonKind);
+  return { groups, format: named(layer, format), control };
+}
+
+function decodeBase64(bytes: Uint8Array, layer: Layer): DecodedPayload {
+  try {
+    return decodeLayer(decodeBase64Text(bytes), {
+      ...layer,
+      base64: true,
+      envelopes: [...layer.envelopes, 'base64'],
+    });
+  } catch (base64Error) {
+    // Text made only of base64 characters is almost surely base64; a raw protobuf that happens to
+    // look like it is tried second. The base64 reading's error is reported when its content was
+    // recognised (a broken gzip, a bad protobuf), the raw reading's when it was not.
+    if (!(base64Error instanceof PoisonRecordError) || !acceptsProtobuf(layer)) throw base64Error;
+    try {
+      return decodeProtobuf(bytes, layer);
+    } catch (protobufError) {
+      if (!(protobufError instanceof PoisonRecordError)) throw protobufError;
+      throw base64Error instanceof UnsupportedFormatError ? protobufError : base64Error;
+    }
+  }
+}
+
+function decodeProtobuf(bytes: Uint8Array, layer: Layer): DecodedPayload {
+  try {
+    const { groups, shape } = decodeProtobufPayload(bytes);
+    return { groups, format: named(layer, shape), control: false };
+  } catch (error) {
+    // Bytes that cannot even start a LogGroupList or LogGroup are "not our format", not "broken".
+    if (error instanceof DecodeError && !PROTOBUF_FIRST_BYTES.has(bytes[0]!)) {
+      throw new UnsupportedFormatError(
+        `payload matches no known input format (${describePrefix(bytes)}${after(layer)}); as protobuf: ${error.message}`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+function acceptsProtobuf(layer: Layer): boolean {
+  return layer.format === InputFormat.auto || layer.format === InputFormat.protobuf;
+}
+
+function named(layer: Layer, format: string): string {
+  return [...layer.envelopes, format].join('+');
+}
+
+function after(layer: Layer): string {
+  return layer.envelopes.length === 0 ? '' : ` after ${layer.envelopes.join('+')}`;
+}

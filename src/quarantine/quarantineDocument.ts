@@ -1,0 +1,26 @@
+import type { QuarantineEntry } from './QuarantineSink.ts';
+
+/** The JSON document every quarantine sink stores for one entry. */
+export interface QuarantineDocument {
+  reason: string;
+  detail: string;
+  source: string;
+  recordId: string;
+  quarantinedAt: string;
+  payloadBase64: string;
+}
+
+export function quarantineDocument(entry: QuarantineEntry, now = new Date()): QuarantineDocument {
+  return {
+    reason: entry.reason,
+    detail: entry.detail,
+    source: entry.source,
+    recordId: entry.recordId,
+    quarantinedAt: now.toISOString(),
+    payloadBase64: Buffer.from(
+      entry.payload.buffer,
+      entry.payload.byteOffset,
+      entry.payload.byteLength,
+    ).toString('base64'),
+  };
+}

@@ -1,0 +1,126 @@
+import type { SourceRecord } from '../sources/SourceRecord.ts';
+
+/** What became of one record in this invocation. */
+export const Outcome = {
+  /** Not yet known: reported for retry if the invocation ends now. */
+  pending: 'pending',
+  /** Every byte of its data is durable at the destination (or it held no data). */
+  durable: 'durable',
+  /** Poison, and durably written to quarantine: acked. */
+  quarantined: 'quarantined',
+  /** Must be delivered again: reported in the batch response. */
+  failed: 'failed',
+} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+interface Entry {
+  readonly record: SourceRecord;
+  outcome: Outcome;
+  /** Flush groups holding part of this record's data that have not resolved yet. */
+  pendingGroups: number;
+  reason: string | undefined;
+}
+
+/**
+ * One per invocation: record → outcome. The batch response is built from this alone. A record is
+ * durable only when every group holding its data resolved; one failed group fails it for good.
+ */
+export class AckLedger {
+  readonly #entries: Entry[];
+
+  constructor(readonly records: readonly SourceRecord[]) {
+    this.#entries = records.map((record) => ({
+      record,
+      outcome: Outcome.pending,
+      pendingGroups: 0,
+      reason: undefined,
+    }));
+  }
+
+  outcome(record: SourceRecord): Outcome {
+    return this.#entries[record.index]!.outcome;
+  }
+
+  reason(record: SourceRecord): string | undefined {
+    return this.#entries[record.index]!.reason;
+  }
+
+  /** The record's data is split over `count` flush groups; it is durable once all of them resolve. */
+  expectGroups(record: SourceRecord, count: number): void {
+    const entry = this.#entries[record.index]!;
+    entry.pendingGroups += count;
+    if (entry.pendingGroups === 0 && entry.outcome === Outcome.pending) entry.outcome = Outcome.durable;
+  }
+
+  groupDurable(record: SourceRecord): void {
+    const entry = this.#entries[record.index]!;
+    entry.pendingGroups--;
+    if (entry.pendingGroups === 0 && entry.outcome === Outcome.pending) entry.outcome = Outcome.durable;
+  }
+
+  quarantined(record: SourceRecord, reason: string): void {
+    const entry = this.#entries[record.index]!;
+    if (entry.outcome === Outcome.pending) {
+      entry.outcome = Outcome.quarantined;
+      entry.reason = reason;
+    }
+  }
+
+  /** Failure is final for this invocation: a later success of another group cannot undo it. */
+  fail(record: SourceRecord, reason: string): void {
+    const entry = this.#entries[record.index]!;
+    if (entry.outcome === Outcome.pending) {
+      entry.outcome = Outcome.failed;
+      entry.reason = reason;
+    }
+  }
+
+  /** Fail every record still pending (the deadline came first). */
+  failPending(reason: string): void {
+    for (const { record } of this.#entries) this.fail(record, reason);
+  }
+
+  /** Records that must be delivered again, in event order, with ordering applied (see {@link applyOrder}). */
+  notAcked(): SourceRecord[] {
+    this.applyOrder();
+    return this.#entries
+      .filter((e) => e.outcome !== Outcome.durable && e.outcome !== Outcome.quarantined)
+      .map((e) => e.record);
+  }
+
+  /**
+   * Within one order key, every record after the first one not acked is failed too (a FIFO group
+   * or a shard must not skip ahead), whatever its own outcome. At answer time a pending record
+   * counts as not acked.
+   */
+  applyOrder(): void {
+    this.#block((outcome) => outcome !== Outcome.durable && outcome !== Outcome.quarantined);
+  }
+
+  /** Mid-invocation: fail every record that follows an already failed one of the same order key. */
+  blockAfterFailures(): void {
+    this.#block((outcome) => outcome === Outcome.failed);
+  }
+
+  #block(blocks: (outcome: Outcome) => boolean): void {
+    const blocked = new Set<string>();
+    for (const entry of this.#entries) {
+      const key = entry.record.orderKey;
+      if (key === undefined) continue;
+      if (blocked.has(key)) {
+        if (entry.outcome !== Outcome.failed) {
+          entry.outcome = Outcome.failed;
+          entry.reason = 'an earlier record of the same ordered sequence failed';
+        }
+      } else if (blocks(entry.outcome)) {
+        blocked.add(key);
+      }
+    }
+  }
+
+  counts(): Record<Outcome, number> {
+    const counts: Record<Outcome, number> = { pending: 0, durable: 0, quarantined: 0, failed: 0 };
+    for (const entry of this.#entries) counts[entry.outcome]++;
+    return counts;
+  }
+}

@@ -1,0 +1,90 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { ConfigError } from '../errors.ts';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, InputFormat } from '../input/decodePayload.ts';
+import type { QuarantineSink } from '../quarantine/QuarantineSink.ts';
+import type { FlusherSource } from './FlusherHolder.ts';
+import { DEFAULT_SHUTDOWN_STOP_TIMEOUT_MS } from './shutdownHook.ts';
+
+/** Default number of flush groups (and quarantine writes) in flight at once per invocation. */
+export const DEFAULT_CONCURRENCY = 4;
+
+/** Options of `createSqsHandler` / `createKinesisHandler`. */
+export interface HandlerOptions {
+  /**
+   * The flusher, or (preferred) a factory making one: a flusher stopped at a deadline is then
+   * replaced by a fresh one for the next invocation. Created and `init`ed once per environment.
+   */
+  readonly flusher: FlusherSource;
+  /** Durable home of poison records; a record is acked only after its entry is written. */
+  readonly quarantine: QuarantineSink;
+  /** Routing defaults, overridden per record or per LogGroup (README "Routing"). Default `''`. */
+  readonly project?: string;
+  readonly logstore?: string;
+  readonly configName?: string;
+  readonly logstoreKey?: string;
+  /** Payload format; `auto` (default) detects it per record. */
+  readonly inputFormat?: InputFormat;
+  /** Largest size a record may inflate to. Default {@link DEFAULT_MAX_DECOMPRESSED_BYTES}. */
+  readonly maxDecompressedBytes?: number;
+  /** Flush groups in flight at once. Default {@link DEFAULT_CONCURRENCY}. */
+  readonly concurrency?: number;
+  /**
+   * Time before the deadline at which the invocation turns urgent: no new flushes, the flusher is
+   * stopped, and the answer returned. Default: 10 % of the invocation's time, within 200 ms–5 s.
+   */
+  readonly urgencyMarginMs?: number;
+  /** Install the process-wide SIGTERM hook (default true; `SHUTDOWN_HOOK=off` in functions/). */
+  readonly shutdownHook?: boolean;
+  /** What `stop()` gets on SIGTERM. Default {@link DEFAULT_SHUTDOWN_STOP_TIMEOUT_MS}. */
+  readonly shutdownTimeoutMs?: number;
+  /** Powertools Logger (default: service `loggroup-flusher`). */
+  readonly logger?: Logger;
+  /** Powertools Metrics (default: namespace `LogGroupFlusher`). */
+  readonly metrics?: Metrics;
+}
+
+export type ResolvedHandlerOptions = Required<
+  Omit<HandlerOptions, 'urgencyMarginMs' | 'logger' | 'metrics'>
+> &
+  Pick<HandlerOptions, 'urgencyMarginMs' | 'logger' | 'metrics'>;
+
+/** Merge the defaults once and validate everything up front, naming the option at fault. */
+export function resolveHandlerOptions(options: HandlerOptions): ResolvedHandlerOptions {
+  if (!options || (typeof options.flusher !== 'object' && typeof options.flusher !== 'function')) {
+    throw new ConfigError('flusher', 'a Flusher or a factory returning one is required');
+  }
+  if (typeof options.quarantine?.put !== 'function')
+    throw new ConfigError('quarantine', 'a QuarantineSink is required');
+  const resolved: ResolvedHandlerOptions = {
+    project: '',
+    logstore: '',
+    configName: '',
+    logstoreKey: '',
+    inputFormat: InputFormat.auto,
+    maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
+    concurrency: DEFAULT_CONCURRENCY,
+    shutdownHook: true,
+    shutdownTimeoutMs: DEFAULT_SHUTDOWN_STOP_TIMEOUT_MS,
+    ...definedOnly(options),
+    flusher: options.flusher,
+    quarantine: options.quarantine,
+  };
+  if (!Object.values(InputFormat).includes(resolved.inputFormat)) {
+    throw new ConfigError('inputFormat', `must be one of ${Object.values(InputFormat).join(', ')}`);
+  }
+  positiveInteger(resolved.concurrency, 'concurrency');
+  positiveInteger(resolved.maxDecompressedBytes, 'maxDecompressedBytes');
+  positiveInteger(resolved.shutdownTimeoutMs, 'shutdownTimeoutMs');
+  if (resolved.urgencyMarginMs !== undefined) positiveInteger(resolved.urgencyMarginMs, 'urgencyMarginMs');
+  return resolved;
+}
+
+function positiveInteger(value: number, name: string): void {
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new ConfigError(name, `must be a positive integer, got ${value}`);
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

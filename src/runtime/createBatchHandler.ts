@@ -1,0 +1,139 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy, { type MiddyfiedHandler } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { FlusherContext, FlusherLogger } from '../flusher/Flusher.ts';
+import { raceAbort } from '../flusher/FlusherLifecycle.ts';
+import { decodePayload } from '../input/decodePayload.ts';
+import { settleWithin } from '../shared/settleWithin.ts';
+import type { SourceName, SourceRecord } from '../sources/SourceRecord.ts';
+import { AckLedger } from './AckLedger.ts';
+import { Metric } from './BatchMetrics.ts';
+import { Deadline, defaultUrgencyMarginMs } from './Deadline.ts';
+import { FlusherHolder } from './FlusherHolder.ts';
+import { type HandlerOptions, resolveHandlerOptions } from './HandlerOptions.ts';
+import { InvocationMetrics } from './InvocationMetrics.ts';
+import { processBatch } from './processBatch.ts';
+import { installShutdownHook } from './shutdownHook.ts';
+
+/** How one event source maps onto the runtime. */
+export interface SourceAdapter<TEvent, TResponse> {
+  readonly name: SourceName;
+  records(event: TEvent): SourceRecord[];
+  response(notAcked: readonly SourceRecord[]): TResponse;
+}
+
+/** Part of the margin kept for returning the answer after stopping the flusher. */
+const ANSWER_RESERVE_SHARE = 0.5;
+
+/** Build a middy handler that runs one source's batches through the flusher. */
+export function createBatchHandler<TEvent, TResponse>(
+  adapter: SourceAdapter<TEvent, TResponse>,
+  handlerOptions: HandlerOptions,
+): MiddyfiedHandler<TEvent, TResponse, Error, Context> {
+  const options = resolveHandlerOptions(handlerOptions);
+  const logger = options.logger ?? new Logger({ serviceName: 'loggroup-flusher' });
+  const metrics =
+    options.metrics ?? new Metrics({ namespace: 'LogGroupFlusher', serviceName: 'loggroup-flusher' });
+  const flusherLogger = asFlusherLogger(logger);
+  const shutdown = new AbortController();
+  const holder = new FlusherHolder(
+    options.flusher,
+    (): FlusherContext => ({
+      configName: options.configName,
+      project: options.project,
+      logstore: options.logstore,
+      logger: flusherLogger,
+      metrics: { addMetric: (name, unit, value) => metrics.addMetric(name, unit, value) },
+      signal: shutdown.signal,
+      quarantine: options.quarantine,
+    }),
+  );
+  if (options.shutdownHook) installShutdownHook(options.shutdownTimeoutMs, flusherLogger);
+  const decode = (bytes: Uint8Array) =>
+    decodePayload(bytes, { format: options.inputFormat, maxDecompressedBytes: options.maxDecompressedBytes });
+
+  const handle = async (event: TEvent, context: Context): Promise<TResponse> => {
+    const records = adapter.records(event);
+    const ledger = new AckLedger(records);
+    const counters = new InvocationMetrics();
+    counters.add(Metric.recordsReceived, records.length);
+    const remaining = context.getRemainingTimeInMillis();
+    const deadline = new Deadline(remaining, options.urgencyMarginMs ?? defaultUrgencyMarginMs(remaining));
+    const started = performance.now();
+    try {
+      if (records.length > 0) {
+        const flusher = await raceAbort(
+          holder.acquire(),
+          deadline.signal,
+          () => new Error('deadline during flusher init'),
+        );
+        await raceAbort(
+          processBatch(ledger, {
+            source: adapter.name,
+            flusher,
+            defaults: options,
+            decode,
+            quarantine: options.quarantine,
+            concurrency: options.concurrency,
+            signal: deadline.signal,
+            logger: flusherLogger,
+            metrics: counters,
+          }),
+          deadline.signal,
+          () => new Error('deadline'),
+        );
+      }
+    } catch (error) {
+      // The deadline is answered below. Anything else (a flusher whose init fails) fails the
+      // invocation, so it shows in the function's Errors metric and the whole batch is retried.
+      if (!deadline.signal.aborted) {
+        deadline.clear();
+        logger.error('invocation failed', {
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
+        throw error;
+      }
+    }
+    if (deadline.signal.aborted) {
+      counters.add(Metric.deadlineReached, 1);
+      ledger.failPending('deadline reached before the data was durable');
+      const stopBudget = Math.floor(Math.max(0, deadline.leftMs() * (1 - ANSWER_RESERVE_SHARE)));
+      if (!(await settleWithin(holder.retire(stopBudget), stopBudget + 10))) {
+        logger.warn('flusher did not stop within the urgency margin', { stopBudgetMs: stopBudget });
+      }
+    }
+    deadline.clear();
+    ledger.failPending('invocation ended before the data was durable');
+    const notAcked = ledger.notAcked();
+    const counts = ledger.counts();
+    counters.add(Metric.recordsAcked, counts.durable + counts.quarantined);
+    counters.add(Metric.recordsRetried, notAcked.length);
+    counters.publish(metrics);
+    logger.info('batch processed', {
+      source: adapter.name,
+      records: records.length,
+      acked: counts.durable,
+      quarantined: counts.quarantined,
+      retried: notAcked.length,
+      deadlineReached: deadline.signal.aborted,
+      durationMs: Math.round(performance.now() - started),
+    });
+    return adapter.response(notAcked);
+  };
+
+  return middy<TEvent, TResponse, Error, Context>(handle)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+}
+
+function asFlusherLogger(logger: Logger): FlusherLogger {
+  return {
+    debug: (message, ...extra) => logger.debug(message, ...extra),
+    info: (message, ...extra) => logger.info(message, ...extra),
+    warn: (message, ...extra) => logger.warn(message, ...extra),
+    error: (message, ...extra) => logger.error(message, ...extra),
+  };
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { handlerOptionsFromEnv } from '../../src/config/handlerOptionsFromEnv.ts';
+import { ConfigError } from '../../src/errors.ts';
+import { FileQuarantineSink } from '../../src/quarantine/FileQuarantineSink.ts';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    handlerOptionsFromEnv(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('handlerOptionsFromEnv', () => {
+  it.each([
+    [{}, 'FLUSHER'],
+    [{ FLUSHER: 'kafka' }, 'FLUSHER'],
+    [{ FLUSHER: 'file' }, 'FILE_DIR'],
+    [{ FLUSHER: 'stdout', INPUT_FORMAT: 'xml' }, 'INPUT_FORMAT'],
+    [{ FLUSHER: 'stdout', FLUSH_CONCURRENCY: '0' }, 'FLUSH_CONCURRENCY'],
+    [{ FLUSHER: 'stdout', URGENCY_MARGIN_MS: 'soon' }, 'URGENCY_MARGIN_MS'],
+    [{ FLUSHER: 'stdout', SHUTDOWN_HOOK: 'maybe' }, 'SHUTDOWN_HOOK'],
+  ])('rejects %j with a ConfigError naming %s', (env, variable) => {
+    const error = configError(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(variable);
+  });
+
+  it('reads routing defaults and puts file quarantine under FILE_DIR/_quarantine', () => {
+    const options = handlerOptionsFromEnv({
+      FLUSHER: 'file',
+      FILE_DIR: '/tmp/x',
+      PROJECT: 'p',
+      LOGSTORE: 's',
+      CONFIG_NAME: 'c',
+    });
+    expect(options).toMatchObject({
+      project: 'p',
+      logstore: 's',
+      configName: 'c',
+      inputFormat: 'auto',
+      shutdownHook: true,
+    });
+    expect(options.quarantine).toBeInstanceOf(FileQuarantineSink);
+    expect((options.quarantine as FileQuarantineSink).directory).toBe('/tmp/x/_quarantine');
+    expect(typeof options.flusher).toBe('function');
+  });
+
+  it('honours QUARANTINE_DIR for any destination', () => {
+    const options = handlerOptionsFromEnv({ FLUSHER: 'stdout', QUARANTINE_DIR: '/tmp/q' });
+    expect((options.quarantine as FileQuarantineSink).directory).toBe('/tmp/q');
+  });
+});
