@@ -34,18 +34,14 @@ export async function runDemo(): Promise<void> {
   });
 
   const sqsBodies: { body: string; what: string }[] = [
-    ...groups
-      .slice(0, 6)
-      .map((g) => ({
-        body: Buffer.from(encodeLogGroupList([g])).toString('base64'),
-        what: 'protobuf, base64',
-      })),
-    ...groups
-      .slice(6, 9)
-      .map((g) => ({
-        body: Buffer.from(gzipSync(encodeLogGroupList([g]))).toString('base64'),
-        what: 'gzip protobuf, base64',
-      })),
+    ...groups.slice(0, 6).map((g) => ({
+      body: Buffer.from(encodeLogGroupList([g])).toString('base64'),
+      what: 'protobuf, base64',
+    })),
+    ...groups.slice(6, 9).map((g) => ({
+      body: Buffer.from(gzipSync(encodeLogGroupList([g]))).toString('base64'),
+      what: 'gzip protobuf, base64',
+    })),
     ...groups.slice(9, 11).map((g) => ({ body: encodeLogGroupListJson([g]), what: 'JSON form' })),
     { body: converterJsonLines(), what: 'converter JSON lines (custom_single)' },
     {
