@@ -46,3 +46,20 @@ export function pairsToJson(pairs: readonly KeyValue[]): string {
   for (const { key, value } of pairs) object[key] = value;
   return JSON.stringify(object);
 }
+
+/**
+ * All logs of `groups` as JSON Lines text (each line ends with `\n`), in group and log order.
+ *
+ * @example
+ * ```ts
+ * await writeFile('out.jsonl', formatJsonLines(groups, 'proj', 'store'));
+ * ```
+ */
+export function formatJsonLines(groups: readonly LogGroup[], project: string, logstore: string): string {
+  let text = '';
+  for (const group of groups) {
+    const format = logLineFormatter(group, project, logstore);
+    for (const log of group.logs) text += `${format(log)}\n`;
+  }
+  return text;
+}

@@ -5,7 +5,7 @@ import { ConfigError, FlushError } from '../../errors.ts';
 import type { Flusher, FlusherContext, FlushOptions, StopOptions } from '../../flusher/Flusher.ts';
 import { FlusherLifecycle } from '../../flusher/FlusherLifecycle.ts';
 import type { LogGroup } from '../../protocol/LogGroup.ts';
-import { logLineFormatter } from '../../protocol/logLine.ts';
+import { formatJsonLines } from '../../protocol/logLine.ts';
 import { writeFileAtomically } from '../../shared/writeFileAtomically.ts';
 import { safePathSegment } from './safePathSegment.ts';
 
@@ -57,11 +57,7 @@ export class FileFlusher implements Flusher {
     options?: FlushOptions,
   ): Promise<void> {
     return this.#lifecycle.run(options?.signal, async (signal) => {
-      let text = '';
-      for (const group of logGroups) {
-        const format = logLineFormatter(group, project, logstore);
-        for (const log of group.logs) text += `${format(log)}\n`;
-      }
+      const text = formatJsonLines(logGroups, project, logstore);
       if (text === '') return;
       const directory = join(this.#directory, safePathSegment(project), safePathSegment(logstore));
       const name = `${this.#fileId(options?.recordIds, text)}.jsonl`;

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { Flusher, FlusherContext, FlushOptions, StopOptions } from '../../flusher/Flusher.ts';
 import { FlusherLifecycle } from '../../flusher/FlusherLifecycle.ts';
 import type { LogGroup } from '../../protocol/LogGroup.ts';
-import { logLineFormatter } from '../../protocol/logLine.ts';
+import { formatJsonLines } from '../../protocol/logLine.ts';
 import { writeFully } from '../shared/writeFully.ts';
 
 /** Options of {@link StdoutFlusher}. */
@@ -48,11 +48,7 @@ export class StdoutFlusher implements Flusher {
     options?: FlushOptions,
   ): Promise<void> {
     return this.#lifecycle.run(options?.signal, async (signal) => {
-      let text = '';
-      for (const group of logGroups) {
-        const format = logLineFormatter(group, project, logstore);
-        for (const log of group.logs) text += `${format(log)}\n`;
-      }
+      const text = formatJsonLines(logGroups, project, logstore);
       await writeFully(this.#stream, text, signal);
     });
   }
