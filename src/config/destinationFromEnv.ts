@@ -1,6 +1,14 @@
 import { join } from 'node:path';
+import { cloudWatchConfigFromEnv, cloudWatchQuarantineConfigFromEnv } from '../flushers/cloudwatch/config.ts';
+import {
+  createCloudWatchLogsClient,
+  createCloudWatchLogsFlusher,
+} from '../flushers/cloudwatch/createCloudWatchLogsFlusher.ts';
 import { FileFlusher } from '../flushers/file/FileFlusher.ts';
+import { s3ConfigFromEnv } from '../flushers/s3/config.ts';
+import { createS3Destination } from '../flushers/s3/createS3Destination.ts';
 import { StdoutFlusher } from '../flushers/stdout/StdoutFlusher.ts';
+import { createCloudWatchQuarantineSink } from '../quarantine/CloudWatchQuarantineSink.ts';
 import { ConsoleQuarantineSink } from '../quarantine/ConsoleQuarantineSink.ts';
 import { FileQuarantineSink } from '../quarantine/FileQuarantineSink.ts';
 import type { QuarantineSink } from '../quarantine/QuarantineSink.ts';
@@ -32,8 +40,19 @@ export function destinationFromEnv(kind: FlusherKind, vars: Env): EnvDestination
         fileQuarantine,
       };
     }
-    case 's3':
-    case 'cloudwatch-logs':
-      throw new Error(`FLUSHER=${kind} is wired in by its destination module`);
+    case 'cloudwatch-logs': {
+      const config = cloudWatchConfigFromEnv(vars);
+      // One client per process: flushers replaced after a deadline reuse its connections.
+      const client = createCloudWatchLogsClient(config);
+      return {
+        flusher: () => createCloudWatchLogsFlusher(config, { client }),
+        quarantine: createCloudWatchQuarantineSink(cloudWatchQuarantineConfigFromEnv(vars), { client }),
+        fileQuarantine,
+      };
+    }
+    case 's3': {
+      const s3 = createS3Destination(s3ConfigFromEnv(vars));
+      return { flusher: s3.flusher, quarantine: s3.quarantine, fileQuarantine };
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { InputFormat } from '../input/decodePayload.ts';
+import { parseInputOptions } from '../input/parseInputOptions.ts';
 import type { HandlerOptions } from '../runtime/HandlerOptions.ts';
 import { destinationFromEnv, FLUSHER_KINDS } from './destinationFromEnv.ts';
 import { type Env, env } from './env.ts';
@@ -18,6 +18,7 @@ export function handlerOptionsFromEnv(vars: Env): HandlerOptions {
   const kind = env.oneOf(vars, 'FLUSHER', FLUSHER_KINDS, 'stdout');
   const destination = destinationFromEnv(kind, vars);
   const quarantineDir = env.string(vars, 'QUARANTINE_DIR', '');
+  const input = parseInputOptions(vars);
   return {
     flusher: destination.flusher,
     quarantine: quarantineDir ? destination.fileQuarantine(join(quarantineDir)) : destination.quarantine,
@@ -25,11 +26,11 @@ export function handlerOptionsFromEnv(vars: Env): HandlerOptions {
     logstore: env.string(vars, 'LOGSTORE', ''),
     configName: env.string(vars, 'CONFIG_NAME', ''),
     logstoreKey: env.string(vars, 'LOGSTORE_KEY', ''),
-    inputFormat: env.oneOf(vars, 'INPUT_FORMAT', Object.values(InputFormat), InputFormat.auto),
-    maxDecompressedBytes: env.optionalPositiveInt(vars, 'MAX_DECOMPRESSED_BYTES'),
-    concurrency: env.optionalPositiveInt(vars, 'FLUSH_CONCURRENCY'),
-    urgencyMarginMs: env.optionalPositiveInt(vars, 'URGENCY_MARGIN_MS'),
+    inputFormat: input.format,
+    maxDecompressedBytes: input.maxDecompressedBytes,
+    concurrency: env.optionalInteger(vars, 'FLUSH_CONCURRENCY', 1, 256),
+    urgencyMarginMs: env.optionalInteger(vars, 'URGENCY_MARGIN_MS'),
     shutdownHook: env.bool(vars, 'SHUTDOWN_HOOK', true),
-    shutdownTimeoutMs: env.optionalPositiveInt(vars, 'SHUTDOWN_TIMEOUT_MS'),
+    shutdownTimeoutMs: env.optionalInteger(vars, 'SHUTDOWN_TIMEOUT_MS'),
   };
 }

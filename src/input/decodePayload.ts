@@ -142,6 +142,7 @@ function decodeJsonText(bytes: Uint8Array, layer: Layer): DecodedPayload {
     try {
       return decodeProtobuf(bytes, layer);
     } catch (protobufError) {
+      if (!(protobufError instanceof PoisonRecordError)) throw protobufError;
       try {
         return json(bytes, layer);
       } catch (jsonError) {

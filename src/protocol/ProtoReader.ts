@@ -33,7 +33,7 @@ export class ProtoReader {
   end: number;
   readonly #bytes: Uint8Array;
   readonly #buffer: Buffer;
-  /** Bytes [#textStart, #textEnd) as Latin-1 text, one char per byte: see {@link textWindow}. */
+  /** Bytes [#textStart, #textEnd) as text, one char per byte (right for ASCII bytes only): see {@link textWindow}. */
   #text = '';
   #textStart = 0;
   #textEnd = 0;
@@ -101,7 +101,7 @@ export class ProtoReader {
    * keeps at most its Log's text alive: bounded, unlike a window over the whole payload would be.
    */
   textWindow(start: number, end: number): void {
-    this.#text = this.#buffer.toString('latin1', start, end);
+    this.#text = this.#buffer.toString('ascii', start, end);
     this.#textStart = start;
     this.#textEnd = end;
   }

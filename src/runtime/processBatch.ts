@@ -4,7 +4,7 @@ import { raceAbort } from '../flusher/FlusherLifecycle.ts';
 import type { DecodedPayload } from '../input/decodePayload.ts';
 import type { LogGroup } from '../protocol/LogGroup.ts';
 import type { QuarantineSink } from '../quarantine/QuarantineSink.ts';
-import { forEachBounded } from '../shared/forEachBounded.ts';
+import { runWorkers } from '../shared/runWorkers.ts';
 import type { SourceName, SourceRecord } from '../sources/SourceRecord.ts';
 import type { AckLedger } from './AckLedger.ts';
 import { type BatchMetrics, Metric } from './BatchMetrics.ts';
@@ -60,7 +60,20 @@ export async function processBatch(ledger: AckLedger, deps: BatchDependencies): 
     if (ledger.outcome(record) !== 'pending') continue;
     ledger.expectGroups(record, live.filter((g) => g.items.some((item) => item.record === record)).length);
   }
-  await forEachBounded(live, deps.concurrency, (group) => flushGroup(group, ledger, deps), deps.signal);
+  await runEach(live, deps, (group) => flushGroup(group, ledger, deps));
+}
+
+/** Bounded, in order, stopping at the deadline; the workers record their own failures in the ledger. */
+async function runEach<T>(
+  items: readonly T[],
+  deps: BatchDependencies,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  try {
+    await runWorkers(items, deps.concurrency, deps.signal, work);
+  } catch (error) {
+    if (!deps.signal.aborted) throw error;
+  }
 }
 
 function decodeAll(ledger: AckLedger, deps: BatchDependencies) {
@@ -113,36 +126,31 @@ async function quarantineAll(
   deps: BatchDependencies,
 ): Promise<void> {
   const due = poison.filter(({ record }) => ledger.outcome(record) === 'pending');
-  await forEachBounded(
-    due,
-    deps.concurrency,
-    async ({ record, error }) => {
-      const entry = {
+  await runEach(due, deps, async ({ record, error }) => {
+    const entry = {
+      reason: error.reason,
+      detail: error.message,
+      source: deps.source,
+      recordId: record.id,
+      payload: record.raw(),
+    };
+    try {
+      await raceAbort(deps.quarantine.put(entry, deps.signal), deps.signal, () => new Error('deadline'));
+      ledger.quarantined(record, error.reason);
+      deps.metrics.add(Metric.quarantined, 1);
+      deps.logger.warn('record quarantined', {
+        recordId: record.id,
         reason: error.reason,
         detail: error.message,
-        source: deps.source,
+      });
+    } catch (cause) {
+      ledger.fail(record, 'quarantine write failed');
+      deps.logger.error('quarantine write failed; record will be retried', {
         recordId: record.id,
-        payload: record.raw(),
-      };
-      try {
-        await raceAbort(deps.quarantine.put(entry, deps.signal), deps.signal, () => new Error('deadline'));
-        ledger.quarantined(record, error.reason);
-        deps.metrics.add(Metric.quarantined, 1);
-        deps.logger.warn('record quarantined', {
-          recordId: record.id,
-          reason: error.reason,
-          detail: error.message,
-        });
-      } catch (cause) {
-        ledger.fail(record, 'quarantine write failed');
-        deps.logger.error('quarantine write failed; record will be retried', {
-          recordId: record.id,
-          error: String(cause),
-        });
-      }
-    },
-    deps.signal,
-  );
+        error: String(cause),
+      });
+    }
+  });
 }
 
 async function flushGroup(group: FlushGroup, ledger: AckLedger, deps: BatchDependencies): Promise<void> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.ts';
 import { FileFlusher } from '../../src/flushers/file/FileFlusher.ts';
-import { safePathSegment } from '../../src/flushers/file/safePathSegment.ts';
+import { safePathSegment } from '../../src/shared/safePathSegment.ts';
 import { describeFlusherContract } from '../contract/flusherContract.ts';
 import { fakeContext } from '../helpers/fakeContext.ts';
 import { aLogGroup } from '../helpers/logGroups.ts';

@@ -6,8 +6,8 @@ import type { Flusher, FlusherContext, FlushOptions, StopOptions } from '../../f
 import { FlusherLifecycle } from '../../flusher/FlusherLifecycle.ts';
 import type { LogGroup } from '../../protocol/LogGroup.ts';
 import { formatJsonLines } from '../../protocol/logLine.ts';
+import { safePathSegment } from '../../shared/safePathSegment.ts';
 import { writeFileAtomically } from '../../shared/writeFileAtomically.ts';
-import { safePathSegment } from './safePathSegment.ts';
 
 /** Options of {@link FileFlusher}. */
 export interface FileFlusherOptions {

@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { DeadlineError, EncodeError, FlushError, FlusherStoppedError } from '../../errors.ts';
+import type { Flusher, FlusherContext, FlushOptions, StopOptions } from '../../flusher/Flusher.ts';
+import { FlusherLifecycle } from '../../flusher/FlusherLifecycle.ts';
+import type { LogGroup } from '../../protocol/LogGroup.ts';
+import { runWorkers } from '../../shared/runWorkers.ts';
+import { settleWithin } from '../../shared/settleWithin.ts';
+import { CircuitBreaker } from './CircuitBreaker.ts';
+import { compressBody } from './compressBody.ts';
+import type { S3Config } from './config.ts';
+import { createS3Client } from './createS3Client.ts';
+import { encodePartition } from './encodePartition.ts';
+import { estimateRawBytes } from './estimateRawBytes.ts';
+import { objectExtension, objectHeaders, objectKey, partitionRecordIds } from './objectLayout.ts';
+import { type Partition, partitionByHour } from './partitionByHour.ts';
+import { ABORT_UPLOAD_TIMEOUT_MS, S3WriteOutcome, writeObjectIfAbsent } from './writeObjectIfAbsent.ts';
+
+/** Options of {@link createS3Flusher} beyond the configuration. */
+export interface S3FlusherOptions {
+  /** Use this client instead of creating one from the configuration. The caller then owns (and destroys) it. */
+  readonly client?: S3Client | undefined;
+  /** Extra settings for the client created from the configuration (credentials, logger, …). */
+  readonly clientConfig?: S3ClientConfig | undefined;
+  /**
+   * The circuit breaker to use. Pass one kept at module scope to share it between the flusher
+   * instances of an execution environment; by default each flusher has its own.
+   */
+  readonly breaker?: CircuitBreaker | undefined;
+}
+
+/** What one flush is writing, shared by its partition workers. */
+interface FlushJob {
+  readonly project: string;
+  readonly logstore: string;
+  readonly groups: readonly LogGroup[];
+  readonly recordIds: readonly string[] | undefined;
+  /** Makes keys unique when the runtime passed no record ids (no idempotency possible then). */
+  readonly nonce: string;
+}
+
+/** Upper bound on how long `stop` waits for aborted writes to finish cleaning up (AbortMultipartUpload). */
+const CLEANUP_WAIT_MS = ABORT_UPLOAD_TIMEOUT_MS + 1_000;
+
+/**
+ * Writes each flush as one object per UTC hour of log time, under Hive-style keys
+ * (`${prefix}${project}/${logstore}/dt=YYYY-MM-DD/hour=HH/<id>.jsonl.gz`), compressed, with
+ * `If-None-Match: *` so a redelivered batch never creates a second object. `flush` resolves only
+ * once S3 has confirmed every object. Not ready while the in-flight byte budget is used up or the
+ * circuit breaker is open.
+ *
+ * @example
+ * ```ts
+ * const flusher = createS3Flusher(s3ConfigFromEnv(process.env));
+ * await flusher.init(context);
+ * await flusher.flush('shop', 'nginx', 'cfg', logGroups, { recordIds, signal });
+ * ```
+ */
+export class S3Flusher implements Flusher {
+  readonly #lifecycle = new FlusherLifecycle('s3');
+  readonly #config: S3Config;
+  readonly #client: S3Client;
+  readonly #ownsClient: boolean;
+  readonly #breaker: CircuitBreaker;
+  /** Write work still running, including cleanup after its flush was already rejected by an abort. */
+  readonly #writes = new Set<Promise<unknown>>();
+  #inFlightBytes = 0;
+
+  constructor(config: S3Config, options: S3FlusherOptions = {}) {
+    this.#config = config;
+    this.#client = options.client ?? createS3Client(config, options.clientConfig);
+    this.#ownsClient = options.client === undefined;
+    this.#breaker =
+      options.breaker ??
+      new CircuitBreaker({
+        failureThreshold: config.breakerFailureThreshold,
+        cooldownMs: config.breakerCooldownMs,
+      });
+  }
+
+  async init(context: FlusherContext): Promise<void> {
+    this.#lifecycle.init(context);
+  }
+
+  description(): string {
+    const { bucket, keyPrefix, format, compression } = this.#config;
+    const extension = objectExtension(format, compression);
+    return `s3: s3://${bucket}/${keyPrefix}<project>/<logstore>/dt=YYYY-MM-DD/hour=HH/<id>${extension}`;
+  }
+
+  isReady(_project?: string, _logstore?: string, _logstoreKey?: string): boolean {
+    return (
+      !this.#lifecycle.stopped &&
+      this.#inFlightBytes < this.#config.maxInflightBytes &&
+      this.#breaker.allows()
+    );
+  }
+
+  /** Bytes (estimated, uncompressed) that flushes in progress hold. */
+  get inFlightBytes(): number {
+    return this.#inFlightBytes;
+  }
+
+  async flush(
+    project: string,
+    logstore: string,
+    _configName: string,
+    logGroups: readonly LogGroup[],
+    options?: FlushOptions,
+  ): Promise<void> {
+    const job: FlushJob = {
+      project,
+      logstore,
+      groups: logGroups,
+      recordIds: options?.recordIds,
+      nonce: randomUUID(),
+    };
+    const attempt = { reachedS3: false };
+    try {
+      await this.#lifecycle.run(options?.signal, (signal) => this.#track(this.#write(job, signal, attempt)));
+    } catch (error) {
+      // Only failures of the destination count (timeouts included); stop, bad input and
+      // refusals by the open breaker itself do not.
+      if (attempt.reachedS3 && isDestinationFailure(error) && this.#breaker.recordFailure()) {
+        this.#lifecycle.context.logger.warn('s3: circuit breaker opened: reporting not ready', {
+          bucket: this.#config.bucket,
+          cooldownMs: this.#config.breakerCooldownMs,
+          error: (error as Error).message,
+        });
+        this.#lifecycle.context.metrics.addMetric('S3CircuitOpened', 'Count', 1);
+      }
+      throw error;
+    }
+  }
+
+  setUrgent(flag: boolean): void {
+    this.#lifecycle.setUrgent(flag);
+  }
+
+  stop(options?: StopOptions): Promise<void> {
+    return this.#lifecycle.stop(options, () => this.#release());
+  }
+
+  async #write(job: FlushJob, signal: AbortSignal, attempt: { reachedS3: boolean }): Promise<void> {
+    if (!this.#breaker.allows()) {
+      throw new FlushError(
+        `s3: circuit breaker open after repeated failures writing to ${this.#config.bucket}`,
+        true,
+      );
+    }
+    let partitions: Partition[];
+    try {
+      partitions = partitionByHour(job.groups);
+    } catch (error) {
+      throw new FlushError(`s3: cannot write these logs: ${(error as Error).message}`, false, {
+        cause: error,
+      });
+    }
+    if (partitions.length === 0) return;
+    const bytes = estimateRawBytes(job.groups);
+    this.#inFlightBytes += bytes;
+    attempt.reachedS3 = true;
+    try {
+      await runWorkers(partitions, this.#config.uploadConcurrency, signal, (partition, workerSignal) =>
+        this.#writePartition(job, partition, workerSignal),
+      );
+      this.#breaker.recordSuccess();
+    } finally {
+      this.#inFlightBytes -= bytes;
+    }
+  }
+
+  async #writePartition(job: FlushJob, partition: Partition, signal: AbortSignal): Promise<void> {
+    const { bucket, keyPrefix, format, compression } = this.#config;
+    let compressed: Awaited<ReturnType<typeof compressBody>>;
+    try {
+      compressed = await compressBody(
+        encodePartition(partition, format, job.project, job.logstore),
+        compression,
+        signal,
+      );
+    } catch (error) {
+      if (error instanceof EncodeError) {
+        throw new FlushError(`s3: cannot encode these logs: ${error.message}`, false, { cause: error });
+      }
+      if (signal.aborted) throw new DeadlineError('s3: aborted while compressing', { cause: error });
+      throw new FlushError(`s3: compression failed: ${(error as Error).message}`, true, { cause: error });
+    }
+    const recordIds = partitionRecordIds(partition, job.recordIds, job.groups.length) ?? [
+      `unkeyed:${job.nonce}`,
+    ];
+    const key = objectKey({
+      keyPrefix,
+      project: job.project,
+      logstore: job.logstore,
+      format,
+      compression,
+      hour: partition.hour,
+      recordIds,
+      contentSha256: compressed.contentSha256,
+    });
+    const headers = objectHeaders(partition, format, compression);
+    const outcome = await writeObjectIfAbsent(
+      this.#client,
+      {
+        bucket,
+        key,
+        body: compressed.body,
+        contentType: headers.contentType,
+        contentEncoding: headers.contentEncoding,
+        metadata: headers.metadata,
+      },
+      {
+        multipartThresholdBytes: this.#config.multipartThresholdBytes,
+        partSizeBytes: this.#config.partSizeBytes,
+        uploadConcurrency: this.#config.uploadConcurrency,
+        signal,
+        urgent: () => this.#lifecycle.urgent !== undefined,
+      },
+    );
+    const { logger, metrics } = this.#lifecycle.context;
+    if (outcome === S3WriteOutcome.created) {
+      metrics.addMetric('S3ObjectsWritten', 'Count', 1);
+      metrics.addMetric('S3BytesWritten', 'Bytes', compressed.body.length);
+    } else {
+      metrics.addMetric('S3ObjectsAlreadyPresent', 'Count', 1);
+    }
+    logger.debug('s3: object durable', {
+      key,
+      outcome,
+      logs: partition.logCount,
+      rawBytes: compressed.rawBytes,
+      bytes: compressed.body.length,
+    });
+  }
+
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#writes.add(work);
+    const forget = () => this.#writes.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  /** After the lifecycle aborted what was left: let aborted writes finish their cleanup, then close the client. */
+  async #release(): Promise<void> {
+    if (this.#writes.size > 0) await settleWithin(Promise.allSettled([...this.#writes]), CLEANUP_WAIT_MS);
+    if (this.#ownsClient) this.#client.destroy();
+  }
+}
+
+function isDestinationFailure(error: unknown): boolean {
+  if (error instanceof FlusherStoppedError) return false;
+  return !(error instanceof FlushError && error.cause instanceof EncodeError);
+}
+
+/**
+ * Create the S3 flusher from a validated configuration (see `s3ConfigFromEnv`).
+ *
+ * @example
+ * ```ts
+ * const flusher = createS3Flusher(s3ConfigFromEnv(process.env));
+ * ```
+ */
+export function createS3Flusher(config: S3Config, options: S3FlusherOptions = {}): S3Flusher {
+  return new S3Flusher(config, options);
+}

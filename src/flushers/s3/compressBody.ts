@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+// A namespace import: on a Node.js without zstd a named import would fail at load time, not at config time.
+import * as zlib from 'node:zlib';
+import { S3Compression } from './config.ts';
+
+/** A finished object body, with what the key and metadata need to know about its content. */
+export interface CompressedBody {
+  /** The bytes to upload: one Buffer, so the SDK can retry it and lib-storage can slice it without copying. */
+  readonly body: Buffer;
+  /** Size before compression. */
+  readonly rawBytes: number;
+  /** SHA-256 (hex) of the uncompressed bytes: stable across zlib versions, unlike the compressed bytes. */
+  readonly contentSha256: string;
+}
+
+/**
+ * Compress a body given as chunks, hashing the uncompressed bytes on the way. gzip and zstd run
+ * as zlib streams, so compression happens on libuv's thread pool while the next chunks are being
+ * encoded, and only the compressed output is ever held whole.
+ *
+ * @example
+ * ```ts
+ * const { body, contentSha256 } = await compressBody(encodePartition(partition, 'jsonl', p, s), 'gzip', signal);
+ * ```
+ */
+export async function compressBody(
+  chunks: Iterable<Uint8Array>,
+  compression: S3Compression,
+  signal?: AbortSignal,
+): Promise<CompressedBody> {
+  const hash = createHash('sha256');
+  let rawBytes = 0;
+  const output: Uint8Array[] = [];
+  if (compression === S3Compression.none) {
+    for (const chunk of chunks) {
+      signal?.throwIfAborted();
+      hash.update(chunk);
+      rawBytes += chunk.length;
+      output.push(chunk);
+    }
+  } else {
+    const compressor = compression === S3Compression.gzip ? zlib.createGzip() : zlib.createZstdCompress();
+    await pipeline(
+      function* () {
+        for (const chunk of chunks) {
+          hash.update(chunk);
+          rawBytes += chunk.length;
+          yield chunk;
+        }
+      },
+      compressor,
+      async (compressed: AsyncIterable<Buffer>) => {
+        for await (const chunk of compressed) output.push(chunk);
+      },
+      signal === undefined ? {} : { signal },
+    );
+  }
+  const body =
+    output.length === 1 && Buffer.isBuffer(output[0]) ? output[0] : Buffer.concat(output as Uint8Array[]);
+  return { body, rawBytes, contentSha256: hash.digest('hex') };
+}

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { safePathSegment } from '../../shared/safePathSegment.ts';
+import { S3Compression, S3Format } from './config.ts';
+import { type Partition, SECONDS_PER_HOUR } from './partitionByHour.ts';
+
+/** Bumped if the id derivation ever changes, so old and new ids cannot collide. */
+const ID_VERSION = 'loggroup-flusher/s3/v1';
+
+/** Hex characters of the object id: 128 bits of SHA-256. */
+const ID_HEX_LENGTH = 32;
+
+const EXTENSIONS = {
+  format: { [S3Format.jsonl]: '.jsonl', [S3Format.protobuf]: '.pb' },
+  compression: { [S3Compression.gzip]: '.gz', [S3Compression.zstd]: '.zst', [S3Compression.none]: '' },
+} as const;
+
+const CONTENT_TYPES = {
+  [S3Format.jsonl]: 'application/x-ndjson',
+  [S3Format.protobuf]: 'application/x-protobuf',
+} as const;
+
+/** What the object's HTTP headers and user metadata say about it. */
+export interface ObjectHeaders {
+  readonly contentType: string;
+  readonly contentEncoding: string | undefined;
+  /** `x-amz-meta-*`: `log-count`, `first-log-time` / `last-log-time` (ISO 8601 UTC), `format`. */
+  readonly metadata: Record<string, string>;
+}
+
+/** Everything that identifies one object's content, for {@link objectKey}. */
+export interface ObjectIdentity {
+  readonly keyPrefix: string;
+  readonly project: string;
+  readonly logstore: string;
+  readonly format: S3Format;
+  readonly compression: S3Compression;
+  readonly hour: number;
+  /** The source records that fed the object (see {@link partitionRecordIds}). */
+  readonly recordIds: readonly string[];
+  /** SHA-256 (hex) of the uncompressed body. */
+  readonly contentSha256: string;
+}
+
+/**
+ * The object's key: `${prefix}${project}/${logstore}/dt=YYYY-MM-DD/hour=HH/<id>.<ext>`, with
+ * project and logstore made safe as path segments. `<id>` hashes the record ids, the partition and
+ * the uncompressed content, so redelivering the same records yields the same key (and the
+ * conditional write turns the second copy into a no-op), while different records never share a
+ * key even when their logs are identical.
+ *
+ * @example
+ * ```ts
+ * objectKey({ keyPrefix: 'logs/', project: 'shop', logstore: 'nginx', format: 'jsonl', compression: 'gzip',
+ *   hour: 473_000, recordIds: ['m-1'], contentSha256: '…' });
+ * // 'logs/shop/nginx/dt=2023-12-17/hour=08/3f1c….jsonl.gz'
+ * ```
+ */
+export function objectKey(identity: ObjectIdentity): string {
+  const id = stableId([
+    ID_VERSION,
+    identity.project,
+    identity.logstore,
+    String(identity.hour),
+    `${identity.format}/${identity.compression}`,
+    String(identity.recordIds.length),
+    ...identity.recordIds,
+    identity.contentSha256,
+  ]);
+  return `${partitionPrefix(identity)}${id}${objectExtension(identity.format, identity.compression)}`;
+}
+
+/**
+ * A deterministic id for a list of fields: 128 bits of SHA-256 over the length-prefixed fields
+ * (so `['ab', 'c']` and `['a', 'bc']` differ), as 32 hex characters.
+ */
+export function stableId(fields: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const field of fields) hash.update(`${Buffer.byteLength(field)}:${field};`);
+  return hash.digest('hex').slice(0, ID_HEX_LENGTH);
+}
+
+/** `${prefix}${project}/${logstore}/dt=YYYY-MM-DD/hour=HH/`: the Hive-style folder of one partition. */
+export function partitionPrefix(where: {
+  readonly keyPrefix: string;
+  readonly project: string;
+  readonly logstore: string;
+  readonly hour: number;
+}): string {
+  const iso = new Date(where.hour * SECONDS_PER_HOUR * 1000).toISOString();
+  const route = `${safePathSegment(where.project)}/${safePathSegment(where.logstore)}`;
+  return `${where.keyPrefix}${route}/dt=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/`;
+}
+
+/** `.jsonl.gz`, `.pb.zst`, `.jsonl`, … */
+export function objectExtension(format: S3Format, compression: S3Compression): string {
+  return `${EXTENSIONS.format[format]}${EXTENSIONS.compression[compression]}`;
+}
+
+/**
+ * The ids of the records whose groups fed `partition`, distinct, in order. `recordIds[i]` is the
+ * record of `logGroups[i]`; when the lengths disagree every id is taken (still deterministic).
+ * `undefined` when the runtime passed no ids: the caller must then make the key unique itself.
+ */
+export function partitionRecordIds(
+  partition: Partition,
+  recordIds: readonly string[] | undefined,
+  groupCount: number,
+): readonly string[] | undefined {
+  if (recordIds === undefined || recordIds.length === 0) return undefined;
+  if (recordIds.length !== groupCount) return [...new Set(recordIds)];
+  return [...new Set(partition.slices.map((slice) => recordIds[slice.groupIndex]!))];
+}
+
+/** Content-Type, Content-Encoding and metadata of a partition's object. */
+export function objectHeaders(
+  partition: Partition,
+  format: S3Format,
+  compression: S3Compression,
+): ObjectHeaders {
+  return {
+    contentType: CONTENT_TYPES[format],
+    contentEncoding: compression === S3Compression.none ? undefined : compression,
+    metadata: {
+      'log-count': String(partition.logCount),
+      'first-log-time': new Date(partition.minTime * 1000).toISOString(),
+      'last-log-time': new Date(partition.maxTime * 1000).toISOString(),
+      format,
+    },
+  };
+}

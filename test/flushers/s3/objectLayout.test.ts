@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type ObjectIdentity,
+  objectExtension,
+  objectHeaders,
+  objectKey,
+  partitionPrefix,
+  partitionRecordIds,
+  stableId,
+} from '../../../src/flushers/s3/objectLayout.ts';
+import { partitionByHour } from '../../../src/flushers/s3/partitionByHour.ts';
+import { S3_MAX_KEY_BYTES } from '../../../src/flushers/s3/s3Limits.ts';
+import { aLogGroup } from '../../helpers/logGroups.ts';
+
+const HOUR = Date.UTC(2023, 11, 17, 8) / 1000 / 3600;
+
+const identity: ObjectIdentity = {
+  keyPrefix: 'logs/',
+  project: 'shop',
+  logstore: 'nginx',
+  format: 'jsonl',
+  compression: 'gzip',
+  hour: HOUR,
+  recordIds: ['m-1', 'm-2'],
+  contentSha256: 'a'.repeat(64),
+};
+
+describe('objectKey', () => {
+  it('is <prefix><project>/<logstore>/dt=YYYY-MM-DD/hour=HH/<32 hex>.<ext>', () => {
+    expect(objectKey(identity)).toMatch(
+      /^logs\/shop\/nginx\/dt=2023-12-17\/hour=08\/[0-9a-f]{32}\.jsonl\.gz$/,
+    );
+  });
+
+  it('is the same for the same records and content (a redelivery), and differs when anything else does', () => {
+    expect(objectKey({ ...identity, recordIds: [...identity.recordIds] })).toBe(objectKey(identity));
+    const variants: Partial<ObjectIdentity>[] = [
+      { recordIds: ['m-1'] },
+      { recordIds: ['m-2', 'm-1'] },
+      { recordIds: ['m-1m', '-2'] },
+      { contentSha256: 'b'.repeat(64) },
+      { hour: HOUR + 1 },
+      { project: 'shop2' },
+      { logstore: 'app' },
+      { format: 'protobuf' },
+      { compression: 'zstd' },
+    ];
+    const keys = new Set([objectKey(identity), ...variants.map((v) => objectKey({ ...identity, ...v }))]);
+    expect(keys.size).toBe(variants.length + 1);
+  });
+
+  it('stays within S3’s key length for the longest prefix the configuration allows', () => {
+    const key = objectKey({
+      ...identity,
+      keyPrefix: 'p'.repeat(512),
+      project: 'x'.repeat(500),
+      logstore: 'y'.repeat(500),
+    });
+    expect(Buffer.byteLength(key)).toBeLessThanOrEqual(S3_MAX_KEY_BYTES);
+  });
+});
+
+describe('partitionPrefix', () => {
+  it('formats UTC date and zero-padded hour, Hive style', () => {
+    const at = (iso: string) => Date.parse(iso) / 1000 / 3600;
+    const prefix = (hour: number) => partitionPrefix({ keyPrefix: '', project: 'p', logstore: 's', hour });
+    expect(prefix(at('1970-01-01T00:00:00Z'))).toBe('p/s/dt=1970-01-01/hour=00/');
+    expect(prefix(at('2024-02-29T23:00:00Z'))).toBe('p/s/dt=2024-02-29/hour=23/');
+    expect(prefix(Math.floor(0xffff_ffff / 3600))).toBe('p/s/dt=2106-02-07/hour=06/');
+  });
+
+  it('makes routing values safe path segments', () => {
+    const prefix = partitionPrefix({ keyPrefix: '', project: '../etc', logstore: 'a/b', hour: 0 });
+    expect(
+      prefix
+        .split('/')
+        .slice(0, 2)
+        .every((s) => s !== '..' && s !== '.' && s !== ''),
+    ).toBe(true);
+    expect(prefix.split('/')).toHaveLength(5);
+  });
+});
+
+describe('objectExtension and objectHeaders', () => {
+  it('names every format and compression', () => {
+    expect(objectExtension('jsonl', 'gzip')).toBe('.jsonl.gz');
+    expect(objectExtension('jsonl', 'none')).toBe('.jsonl');
+    expect(objectExtension('protobuf', 'zstd')).toBe('.pb.zst');
+  });
+
+  it('sets content type, encoding and the log count / first / last time metadata', () => {
+    const group = aLogGroup([{ a: '1' }, { a: '2' }, { a: '3' }], { time: 1_700_000_000 });
+    const [partition] = partitionByHour([group]);
+    expect(objectHeaders(partition!, 'jsonl', 'gzip')).toEqual({
+      contentType: 'application/x-ndjson',
+      contentEncoding: 'gzip',
+      metadata: {
+        'log-count': '3',
+        'first-log-time': '2023-11-14T22:13:20.000Z',
+        'last-log-time': '2023-11-14T22:13:22.000Z',
+        format: 'jsonl',
+      },
+    });
+    expect(objectHeaders(partition!, 'protobuf', 'none')).toMatchObject({
+      contentType: 'application/x-protobuf',
+      contentEncoding: undefined,
+    });
+  });
+});
+
+describe('partitionRecordIds', () => {
+  const early = aLogGroup([{ a: '1' }], { time: 0 });
+  const late = aLogGroup([{ a: '2' }], { time: 7200 });
+  const both = { ...aLogGroup(), logs: [...early.logs, ...late.logs] };
+
+  it('takes the ids of the records whose groups fed the partition, distinct, in order', () => {
+    const groups = [early, late, both, early];
+    const partitions = partitionByHour(groups);
+    const ids = ['r1', 'r2', 'r3', 'r1'];
+    expect(partitions.map((p) => partitionRecordIds(p, ids, groups.length))).toEqual([
+      ['r1', 'r3'],
+      ['r2', 'r3'],
+    ]);
+  });
+
+  it('falls back to every id when the lengths disagree, and to undefined without ids', () => {
+    const [partition] = partitionByHour([early]);
+    expect(partitionRecordIds(partition!, ['x', 'y', 'x'], 1)).toEqual(['x', 'y']);
+    expect(partitionRecordIds(partition!, undefined, 1)).toBeUndefined();
+    expect(partitionRecordIds(partition!, [], 1)).toBeUndefined();
+  });
+});
+
+describe('stableId', () => {
+  it('separates fields unambiguously', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string()), fc.array(fc.string()), (a, b) => {
+        fc.pre(JSON.stringify(a) !== JSON.stringify(b));
+        expect(stableId(a)).not.toBe(stableId(b));
+      }),
+    );
+    expect(stableId(['ab', 'c'])).not.toBe(stableId(['a', 'bc']));
+    expect(stableId(['x'])).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
