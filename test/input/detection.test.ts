@@ -15,8 +15,8 @@ import {
 import { encodeLogGroup, encodeLogGroupList } from '../../src/protocol/encodeLogGroup.ts';
 import type { LogGroup } from '../../src/protocol/LogGroup.ts';
 import { encodeLogGroupListJson } from '../../src/protocol/logGroupJson.ts';
+import { aggregateKpl } from '../helpers/kplAggregator.ts';
 import { aLogGroup } from '../helpers/logGroups.ts';
-import { aggregateKpl } from './helpers/kplAggregator.ts';
 import {
   AUTO,
   base64,

@@ -7,7 +7,7 @@ import { encodeLogGroup, encodeLogGroupList } from '../../src/protocol/encodeLog
 import type { LogGroup } from '../../src/protocol/LogGroup.ts';
 import { encodeLogGroupListJson } from '../../src/protocol/logGroupJson.ts';
 import { logGroup, logGroups } from '../helpers/arbitraries.ts';
-import { aggregateKpl, frameKpl } from './helpers/kplAggregator.ts';
+import { aggregateKpl, frameKpl } from '../helpers/kplAggregator.ts';
 import {
   base64,
   cloudWatchData,

@@ -3,10 +3,10 @@ import { ChecksumError, DecodeError } from '../../src/errors.ts';
 import { decodePayload } from '../../src/input/decodePayload.ts';
 import { deaggregateKpl, isKplAggregate, KPL_MAGIC } from '../../src/input/kpl.ts';
 import { encodeLogGroupList } from '../../src/protocol/encodeLogGroup.ts';
+import { aggregateKpl, frameKpl } from '../helpers/kplAggregator.ts';
 import { aLogGroup } from '../helpers/logGroups.ts';
-import { aggregateKpl, frameKpl } from './helpers/kplAggregator.ts';
+import { bytesField, stringField, tag, varint, varintField } from '../helpers/protoWriter.ts';
 import { AUTO, gzip, utf8 } from './helpers/payloads.ts';
-import { bytesField, stringField, tag, varint, varintField } from './helpers/protoWriter.ts';
 
 function decodeError(bytes: Uint8Array): DecodeError {
   try {

@@ -5,8 +5,8 @@ import { decodeProtobufPayload, hasListShape } from '../../src/input/protobufPay
 import { encodeLogGroup, encodeLogGroupList } from '../../src/protocol/encodeLogGroup.ts';
 import type { LogGroup } from '../../src/protocol/LogGroup.ts';
 import { aLogGroup } from '../helpers/logGroups.ts';
+import { bytesField, stringField, varintField } from '../helpers/protoWriter.ts';
 import { AUTO } from './helpers/payloads.ts';
-import { bytesField, stringField, varintField } from './helpers/protoWriter.ts';
 
 const empty = (overrides: Partial<LogGroup> = {}): LogGroup => ({
   logs: [],

@@ -2,21 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/errors.ts';
 import { decodeLogGroup, decodeLogGroupList } from '../../src/protocol/decodeLogGroup.ts';
 import { encodeLogGroup, encodeLogGroupList } from '../../src/protocol/encodeLogGroup.ts';
+import { bytesField, stringField, tag, varint } from '../helpers/protoWriter.ts';
 
-// Tiny protobuf writer for hand-made payloads (unknown fields, odd orders, malformed bytes).
-const varint = (value: number | bigint): number[] => {
-  let v = BigInt(value);
-  const out: number[] = [];
-  while (v > 0x7fn) {
-    out.push(Number(v & 0x7fn) | 0x80);
-    v >>= 7n;
-  }
-  out.push(Number(v));
-  return out;
-};
-const tag = (field: number, wire: number) => varint((field << 3) | wire);
-const bytesField = (field: number, body: number[]) => [...tag(field, 2), ...varint(body.length), ...body];
-const str = (field: number, text: string) => bytesField(field, [...Buffer.from(text, 'utf8')]);
+const str = stringField;
 const fixed32 = (field: number, value: number) => {
   const b = Buffer.alloc(4);
   b.writeUInt32LE(value);
