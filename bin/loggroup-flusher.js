@@ -1,13 +1,11 @@
 #!/usr/bin/env node
-// The CLI launcher: the bundled CLI when built (`npm run build`), otherwise the TypeScript source
-// through tsx (a development checkout after `npm ci`).
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-const bundled = new URL('../dist/cli.mjs', import.meta.url);
-if (existsSync(fileURLToPath(bundled))) {
-  await import(bundled.href);
-} else {
+// The CLI launcher. In a development checkout (tsx installed by `npm ci`) it runs the TypeScript
+// source, so a stale build can never shadow the code; an installed package, which has no tsx,
+// runs the bundle that `npm run build` wrote to dist/.
+let tsx = true;
+try {
   await import('tsx/esm');
-  await import(new URL('../src/cli/main.ts', import.meta.url).href);
+} catch {
+  tsx = false;
 }
+await import(new URL(tsx ? '../src/cli/main.ts' : '../dist/cli.mjs', import.meta.url).href);
