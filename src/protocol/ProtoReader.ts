@@ -23,6 +23,12 @@ const INTERN_SLOTS = 1024;
  * 32 chars) and holding only strings created for it, never views into a decoded buffer.
  */
 const internTable: string[] = new Array<string>(INTERN_SLOTS).fill('');
+/**
+ * A Log gets a text window only if, in the Log before it, non-ASCII string bytes were at most
+ * 1/WINDOW_MIN_ASCII_RATIO of the ASCII ones: with mostly non-ASCII text (CJK logs, say) the window
+ * is a wasted copy and measured slower than plain UTF-8 decoding.
+ */
+const WINDOW_MIN_ASCII_RATIO = 3;
 
 /**
  * A cursor over protobuf bytes. Every read is bounds-checked against `end` and fails with a
@@ -37,6 +43,9 @@ export class ProtoReader {
   #text = '';
   #textStart = 0;
   #textEnd = 0;
+  /** String bytes read since the last window, pure ASCII or not: decides whether the next one pays off. */
+  #asciiBytes = 0;
+  #otherBytes = 0;
 
   constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
     this.#bytes = bytes;
@@ -47,19 +56,6 @@ export class ProtoReader {
 
   /** Read a varint as a uint32 (higher bits discarded, as protobuf does for uint32 fields). */
   uint32(field: string): number {
-    // One-byte varints (tags, short lengths) are most of them: keep this path small enough to inline.
-    const pos = this.pos;
-    if (pos < this.end) {
-      const byte = this.#bytes[pos]!;
-      if (byte < 0x80) {
-        this.pos = pos + 1;
-        return byte;
-      }
-    }
-    return this.#uint32Long(field);
-  }
-
-  #uint32Long(field: string): number {
     const bytes = this.#bytes;
     let pos = this.pos;
     let value = 0;
@@ -99,11 +95,22 @@ export class ProtoReader {
    * which is several times cheaper than a native UTF-8 decode per string (measured: BENCHMARKS.md).
    * Strings of 13+ chars are V8 slices that share the window's text, so keeping one value alive
    * keeps at most its Log's text alive: bounded, unlike a window over the whole payload would be.
+   * Skipped when the previous Log's strings were mostly non-ASCII (see WINDOW_MIN_ASCII_RATIO).
    */
   textWindow(start: number, end: number): void {
-    this.#text = this.#buffer.toString('ascii', start, end);
-    this.#textStart = start;
-    this.#textEnd = end;
+    const worthIt = this.#otherBytes * WINDOW_MIN_ASCII_RATIO <= this.#asciiBytes;
+    this.#asciiBytes = 0;
+    this.#otherBytes = 0;
+    if (worthIt) {
+      this.#text = this.#buffer.toString('ascii', start, end);
+      this.#textStart = start;
+      this.#textEnd = end;
+    } else {
+      // An empty window (no string has start >= 1 and end <= 0); integers keep the fields' shape.
+      this.#text = '';
+      this.#textStart = 1;
+      this.#textEnd = 0;
+    }
   }
 
   /** Read a string; invalid UTF-8 decodes with U+FFFD replacement (WHATWG), never an error. */
@@ -115,9 +122,18 @@ export class ProtoReader {
       const b = this.#bytes;
       let or = 0;
       for (let i = start; i < end; i++) or |= b[i]!;
-      if (or < 0x80) return this.#text.substring(start - this.#textStart, end - this.#textStart);
+      if (or < 0x80) {
+        this.#asciiBytes += end - start;
+        return this.#text.substring(start - this.#textStart, end - this.#textStart);
+      }
+      this.#otherBytes += end - start;
+      return this.#buffer.toString('utf8', start, end);
     }
-    return this.#buffer.toString('utf8', start, end);
+    const value = this.#buffer.toString('utf8', start, end);
+    // As many chars as bytes: ASCII (or U+FFFD replacements, rare enough to count as ASCII here).
+    if (value.length === end - start) this.#asciiBytes += end - start;
+    else this.#otherBytes += end - start;
+    return value;
   }
 
   /**

@@ -83,3 +83,35 @@ describe('codec properties', () => {
     );
   });
 });
+
+describe('decoder caches (key interning, per-Log ASCII text)', () => {
+  // Few distinct keys, mixing ASCII and non-ASCII, so interned keys collide and Logs alternate
+  // between ASCII-only and not: any stale cache entry would show as a wrong key or value.
+  const key = fc.constantFrom('a', 'b', 'ab', 'status', 'stätus', '状态', 'x'.repeat(32), 'x'.repeat(33), '');
+  const value = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('ok', 'é', '日本', 'a\uFFFDb'));
+  const log = fc.record({
+    time: fc.nat(),
+    timeNs: fc.constant(undefined),
+    contents: fc.array(fc.record({ key, value }), { maxLength: 6 }),
+  });
+  const groups = fc.array(
+    fc.record({
+      logs: fc.array(log, { maxLength: 5 }),
+      category: fc.constant(undefined),
+      topic: fc.constant(undefined),
+      source: fc.constant(undefined),
+      machineUUID: fc.constant(undefined),
+      logTags: fc.array(fc.record({ key, value }), { maxLength: 3 }),
+    }),
+    { maxLength: 4 },
+  );
+
+  it('decode(encode(x)) is x with colliding keys and mixed scripts, across many decodes in a row', () => {
+    fc.assert(
+      fc.property(fc.array(groups, { minLength: 2, maxLength: 5 }), (batches) => {
+        for (const batch of batches) expect(decodeLogGroupList(encodeLogGroupList(batch))).toEqual(batch);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});

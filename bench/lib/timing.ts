@@ -1,0 +1,67 @@
+/** Timing helpers: interleaved rounds, medians, MB/s. One process, no timing assertions. */
+
+/**
+ * One thing to time: `run` does the whole unit of work once and returns a count (logs decoded,
+ * bytes written...) that is checked on every run, so the work can be neither skipped by the engine
+ * nor silently wrong.
+ */
+export interface Variant {
+  name: string;
+  run: () => number;
+}
+
+export interface TimingOptions {
+  /** Untimed rounds first, so every variant is JIT-compiled before it is measured. */
+  warmup: number;
+  /** Timed rounds; the median is reported. */
+  runs: number;
+  /** What every `run` must return. */
+  expect: number;
+}
+
+/**
+ * Time every variant `runs` times, round-robin (A B C A B C ...), so a burst of load from other
+ * work on the shared machine spreads over all variants instead of skewing one. When the process
+ * runs with `--expose-gc`, a full GC before each timed run keeps one variant's garbage from being
+ * collected on the next one's clock. Returns milliseconds per run, by variant name.
+ */
+export function timeRounds(variants: readonly Variant[], options: TimingOptions): Map<string, number[]> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const check = (variant: Variant, result: number): void => {
+    if (result !== options.expect)
+      throw new Error(`${variant.name} returned ${result}, expected ${options.expect}`);
+  };
+  for (let round = 0; round < options.warmup; round++) {
+    for (const variant of variants) check(variant, variant.run());
+  }
+  const times = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
+  for (let round = 0; round < options.runs; round++) {
+    for (const variant of variants) {
+      gc?.();
+      const start = process.hrtime.bigint();
+      const result = variant.run();
+      const elapsed = process.hrtime.bigint() - start;
+      check(variant, result);
+      times.get(variant.name)!.push(Number(elapsed) / 1e6);
+    }
+  }
+  return times;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Megabytes (10^6 bytes) per second. */
+export function mbPerSecond(bytes: number, milliseconds: number): number {
+  return bytes / 1e6 / (milliseconds / 1e3);
+}
+
+/** Round for a table: 3 significant digits, at most 2 decimals. */
+export function round(value: number): number {
+  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return Number(value.toFixed(digits));
+}
