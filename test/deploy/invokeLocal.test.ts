@@ -1,0 +1,49 @@
+// `serverless invoke local` runs the real handlers offline (CJS bundles, literal environment),
+// with the file flusher.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runServerless } from './runServerless.ts';
+
+let out: string;
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'invoke-local-'));
+});
+afterAll(() => rm(out, { recursive: true, force: true }));
+
+/** invoke local prints the handler's logs, then the response as indented JSON. */
+function response(stdout: string): unknown {
+  const start = stdout.lastIndexOf('\n{\n');
+  return JSON.parse(stdout.slice(start + 1));
+}
+
+describe('serverless invoke local', () => {
+  it.each([
+    ['sqs', 'test/events/sqs.json'],
+    ['kinesis', 'test/events/kinesis.json'],
+  ])(
+    'runs the %s function on %s with FLUSHER=file',
+    async (name, event) => {
+      const fileDir = join(out, name);
+      const run = await runServerless([
+        'invoke',
+        'local',
+        '-f',
+        name,
+        '--path',
+        event,
+        '--param',
+        'flusher=file',
+        '--param',
+        `fileDir=${fileDir}`,
+      ]);
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(response(run.stdout)).toEqual({ batchItemFailures: [] });
+      expect(run.stdout).toContain('"message":"batch processed"');
+      const written = await readdir(fileDir, { recursive: true });
+      expect(written.some((file) => file.endsWith('.jsonl'))).toBe(true);
+    },
+    120_000,
+  );
+});

@@ -1,0 +1,40 @@
+// Runs osls (the Serverless Framework fork in node_modules) the way CI does: no login, dummy
+// credentials, and every AWS endpoint pointed at a closed loopback port, so a command that tried
+// to reach AWS would fail at once instead of passing on a machine with network access.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(import.meta.dirname, '../..');
+const SERVERLESS = join(REPO_ROOT, 'node_modules/osls/bin/serverless.js');
+
+/** Nothing listens on port 9 (discard) of the loopback: connections are refused. */
+const UNREACHABLE_AWS = 'http://127.0.0.1:9';
+
+export interface ServerlessRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runServerless(args: readonly string[]): Promise<ServerlessRun> {
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? REPO_ROOT,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: UNREACHABLE_AWS,
+    SLS_TELEMETRY_DISABLED: '1',
+  };
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [SERVERLESS, ...args],
+      { cwd: REPO_ROOT, env, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
