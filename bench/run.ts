@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { hotFunctions } from './lib/cpuProfile.ts';
+import { hotFunctions, inclusiveTimes } from './lib/cpuProfile.ts';
 import { describeMachine, machineInfo } from './lib/machine.ts';
 import { replaceSection } from './lib/markdownSection.ts';
 import type { BenchResult } from './lib/result.ts';
@@ -42,6 +42,10 @@ interface Benchmark {
 /** Every benchmark, in run order. Register a new one here. */
 const BENCHMARKS: readonly Benchmark[] = [
   { name: 'codec', file: 'codec.ts', title: 'Codec: decode speed (issue 2, issue 7 item 3)' },
+  { name: 's3', file: 's3.ts', title: 'End-to-end S3 path and the naive baseline (issue 7 items 1, 2)' },
+  { name: 'cloudwatch', file: 'cloudwatch.ts', title: 'CloudWatch Logs path (issue 7 item 4)' },
+  { name: 'coldstart', file: 'coldstart.ts', title: 'Cold start: bundle size, import time (issue 7 item 5)' },
+  { name: 'memory', file: 'memory.ts', title: 'Memory: peak RSS for the 6 MB batch (issue 7 item 6)' },
 ];
 
 /** A child that runs longer than this is killed and reported as failed. */
@@ -80,7 +84,7 @@ for (const bench of selected) {
     const result = await runChild(bench, profileDir);
     const section = renderSection(result);
     console.log(`## ${bench.title}\n\n${section}\n`);
-    if (profileDir !== undefined) printProfile(profileDir);
+    if (profileDir !== undefined) printProfile(profileDir, result.profileStages ?? []);
     else if (!values.quick) {
       const markdown = existsSync(benchmarksFile) ? readFileSync(benchmarksFile, 'utf8') : '# Benchmarks\n';
       writeFileSync(benchmarksFile, replaceSection(markdown, bench.name, bench.title, section));
@@ -148,7 +152,7 @@ function renderSection(result: BenchResult): string {
   return lines.join('\n');
 }
 
-function printProfile(dir: string): void {
+function printProfile(dir: string, stages: readonly string[]): void {
   const files = readdirSync(dir).filter((file) => file.endsWith('.cpuprofile'));
   for (const file of files) {
     console.log(`Profile: ${join(dir, file)} (open in Chrome DevTools › Performance)\n`);
@@ -157,6 +161,13 @@ function printProfile(dir: string): void {
       console.log(`| ${hot.percent.toFixed(1)} | ${hot.selfMs.toFixed(0)} | ${hot.location} |`);
     }
     console.log();
+    if (stages.length > 0) {
+      console.log('| stage (inclusive) | % | ms |\n| --- | ---: | ---: |');
+      for (const stage of inclusiveTimes(join(dir, file), stages)) {
+        console.log(`| ${stage.name} | ${stage.percent.toFixed(1)} | ${stage.ms.toFixed(0)} |`);
+      }
+      console.log();
+    }
   }
   if (files.length === 0) {
     console.log(`no .cpuprofile written in ${dir}`);

@@ -18,6 +18,8 @@ export interface BenchResult {
   notes: string[];
   /** Raw figures for anyone who wants more than the table. */
   data?: unknown;
+  /** Functions whose inclusive time `--profile` prints: the stages of the measured path. */
+  profileStages?: string[];
 }
 
 export interface BenchArgs {

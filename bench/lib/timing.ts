@@ -48,6 +48,39 @@ export function timeRounds(variants: readonly Variant[], options: TimingOptions)
   return times;
 }
 
+/** A {@link Variant} whose unit of work is asynchronous (an invocation, a request). */
+export interface AsyncVariant {
+  name: string;
+  run: () => Promise<number>;
+}
+
+/** {@link timeRounds} for asynchronous work: the same round-robin, warm-up, GC and checks. */
+export async function timeRoundsAsync(
+  variants: readonly AsyncVariant[],
+  options: TimingOptions,
+): Promise<Map<string, number[]>> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const check = (variant: AsyncVariant, result: number): void => {
+    if (result !== options.expect)
+      throw new Error(`${variant.name} returned ${result}, expected ${options.expect}`);
+  };
+  for (let round = 0; round < options.warmup; round++) {
+    for (const variant of variants) check(variant, await variant.run());
+  }
+  const times = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
+  for (let round = 0; round < options.runs; round++) {
+    for (const variant of variants) {
+      gc?.();
+      const start = process.hrtime.bigint();
+      const result = await variant.run();
+      const elapsed = process.hrtime.bigint() - start;
+      check(variant, result);
+      times.get(variant.name)!.push(Number(elapsed) / 1e6);
+    }
+  }
+  return times;
+}
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('median of no values');
   const sorted = [...values].sort((a, b) => a - b);

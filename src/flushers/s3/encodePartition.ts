@@ -4,8 +4,11 @@ import { logLineFormatter } from '../../protocol/logLine.ts';
 import { S3Format } from './config.ts';
 import type { Partition } from './partitionByHour.ts';
 
-/** Size the JSONL text is cut into before compression: big enough for zlib, small enough to stay out of the way. */
+/** Size of the JSONL chunks handed to the compressor, in bytes: big enough for zlib, small enough to stay out of the way. */
 export const JSONL_CHUNK_CHARS = 64 * 1024;
+
+/** UTF-8 needs at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
+const MAX_UTF8_BYTES_PER_CHAR = 3;
 
 /**
  * The uncompressed body of one partition's object, as chunks, so the whole body never has to
@@ -33,16 +36,23 @@ export function* encodePartition(
     }
     return;
   }
-  let text = '';
+  // Each line is written straight into the chunk's bytes: measured (BENCHMARKS.md, S3 path) at
+  // half the time of concatenating a chunk's lines into one string and converting that.
+  let chunk = Buffer.allocUnsafe(JSONL_CHUNK_CHARS);
+  let used = 0;
   for (const { group, logs } of partition.slices) {
     const format = logLineFormatter(group, project, logstore);
     for (const log of logs) {
-      text += `${format(log)}\n`;
-      if (text.length >= JSONL_CHUNK_CHARS) {
-        yield Buffer.from(text, 'utf8');
-        text = '';
+      const line = format(log);
+      const room = line.length * MAX_UTF8_BYTES_PER_CHAR + 1;
+      if (used + room > chunk.length) {
+        if (used > 0) yield chunk.subarray(0, used);
+        chunk = Buffer.allocUnsafe(Math.max(JSONL_CHUNK_CHARS, room));
+        used = 0;
       }
+      used += chunk.write(line, used, 'utf8');
+      chunk[used++] = 0x0a;
     }
   }
-  if (text !== '') yield Buffer.from(text, 'utf8');
+  if (used > 0) yield chunk.subarray(0, used);
 }

@@ -317,7 +317,8 @@ describe('S3Flusher against s3rver (through the conditional-write proxy)', () =>
     const { env } = harness;
     const keyPrefix = env.prefix();
     const s3 = createS3Destination(
-      env.config({ keyPrefix, breakerFailureThreshold: 1, breakerCooldownMs: 50 }),
+      // A cooldown long enough that stop + init under a loaded CI machine cannot outlast it.
+      env.config({ keyPrefix, breakerFailureThreshold: 1, breakerCooldownMs: 1_000 }),
       env.clientConfig,
     );
     const first = s3.flusher();
@@ -331,7 +332,7 @@ describe('S3Flusher against s3rver (through the conditional-write proxy)', () =>
     const second = s3.flusher();
     await second.init(fakeContext());
     expect(second.isReady('shop', 'nginx', '')).toBe(false); // the breaker remembers
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await new Promise((resolve) => setTimeout(resolve, 1_050));
     await second.flush('shop', 'nginx', 'cfg', [groupAt([FEB28_23H], 'd')], { recordIds: ['m'] }); // client still open
     await s3.quarantine.put({
       reason: 'malformed',
