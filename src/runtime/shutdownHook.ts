@@ -7,7 +7,7 @@ import { settleWithin } from '../shared/settleWithin.ts';
  */
 export const LAMBDA_SHUTDOWN_BUDGET_MS = 300;
 /** Default time `stop()` gets on SIGTERM, leaving room to exit inside the budget. */
-export const DEFAULT_SHUTDOWN_STOP_TIMEOUT_MS = 200;
+export const DEFAULT_SHUTDOWN_STOP_TIMEOUT_MS = 100;
 
 const live = new Set<Flusher>();
 let installed = false;
