@@ -124,9 +124,13 @@ export function createBatchHandler<TEvent, TResponse>(
     return adapter.response(notAcked);
   };
 
-  return middy<TEvent, TResponse, Error, Context>(handle)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+  return (
+    middy<TEvent, TResponse, Error, Context>(handle)
+      // Events carry log contents (secrets, personal data): never log them, whatever
+      // POWERTOOLS_LOGGER_LOG_EVENT says.
+      .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+      .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  );
 }
 
 function asFlusherLogger(logger: Logger): FlusherLogger {

@@ -10,6 +10,7 @@ import { CircuitBreaker } from './CircuitBreaker.ts';
 import { compressBody } from './compressBody.ts';
 import type { S3Config } from './config.ts';
 import { createS3Client } from './createS3Client.ts';
+import { DurableKeys } from './DurableKeys.ts';
 import { encodePartition } from './encodePartition.ts';
 import { estimateRawBytes } from './estimateRawBytes.ts';
 import { objectExtension, objectHeaders, objectKey, partitionRecordIds } from './objectLayout.ts';
@@ -27,6 +28,11 @@ export interface S3FlusherOptions {
    * instances of an execution environment; by default each flusher has its own.
    */
   readonly breaker?: CircuitBreaker | undefined;
+  /**
+   * The memory of keys S3 confirmed. Pass one kept at module scope so a flusher that replaces one
+   * retired at a deadline goes on where it stopped; by default each flusher has its own.
+   */
+  readonly durableKeys?: DurableKeys | undefined;
 }
 
 /** What one flush is writing, shared by its partition workers. */
@@ -62,6 +68,7 @@ export class S3Flusher implements Flusher {
   readonly #client: S3Client;
   readonly #ownsClient: boolean;
   readonly #breaker: CircuitBreaker;
+  readonly #durable: DurableKeys;
   /** Write work still running, including cleanup after its flush was already rejected by an abort. */
   readonly #writes = new Set<Promise<unknown>>();
   #inFlightBytes = 0;
@@ -76,6 +83,7 @@ export class S3Flusher implements Flusher {
         failureThreshold: config.breakerFailureThreshold,
         cooldownMs: config.breakerCooldownMs,
       });
+    this.#durable = options.durableKeys ?? new DurableKeys();
   }
 
   async init(context: FlusherContext): Promise<void> {
@@ -186,9 +194,8 @@ export class S3Flusher implements Flusher {
       if (signal.aborted) throw new DeadlineError('s3: aborted while compressing', { cause: error });
       throw new FlushError(`s3: compression failed: ${(error as Error).message}`, true, { cause: error });
     }
-    const recordIds = partitionRecordIds(partition, job.recordIds, job.groups.length) ?? [
-      `unkeyed:${job.nonce}`,
-    ];
+    const keyedIds = partitionRecordIds(partition, job.recordIds, job.groups.length);
+    const recordIds = keyedIds ?? [`unkeyed:${job.nonce}`];
     const key = objectKey({
       keyPrefix,
       project: job.project,
@@ -199,6 +206,12 @@ export class S3Flusher implements Flusher {
       recordIds,
       contentSha256: compressed.contentSha256,
     });
+    const { logger, metrics } = this.#lifecycle.context;
+    if (this.#durable.has(key)) {
+      metrics.addMetric('S3ObjectsAlreadyPresent', 'Count', 1);
+      logger.debug('s3: object durable', { key, outcome: 'confirmed-earlier', logs: partition.logCount });
+      return;
+    }
     const headers = objectHeaders(partition, format, compression);
     const outcome = await writeObjectIfAbsent(
       this.#client,
@@ -218,7 +231,8 @@ export class S3Flusher implements Flusher {
         urgent: () => this.#lifecycle.urgent !== undefined,
       },
     );
-    const { logger, metrics } = this.#lifecycle.context;
+    // Unkeyed objects never come back under the same key: nothing to remember.
+    if (keyedIds !== undefined) this.#durable.add(key);
     if (outcome === S3WriteOutcome.created) {
       metrics.addMetric('S3ObjectsWritten', 'Count', 1);
       metrics.addMetric('S3BytesWritten', 'Bytes', compressed.body.length);

@@ -3,11 +3,15 @@ import { S3QuarantineSink } from '../../quarantine/S3QuarantineSink.ts';
 import { CircuitBreaker } from './CircuitBreaker.ts';
 import type { S3Config } from './config.ts';
 import { createS3Client } from './createS3Client.ts';
+import { DurableKeys } from './DurableKeys.ts';
 import { S3Flusher } from './S3Flusher.ts';
 
 /** Everything `FLUSHER=s3` needs in one execution environment. */
 export interface S3Destination {
-  /** Makes a fresh flusher (the runtime replaces one stopped at a deadline); all share one client and breaker. */
+  /**
+   * Makes a fresh flusher (the runtime replaces one stopped at a deadline); all share one client,
+   * one breaker and one memory of the keys S3 confirmed.
+   */
   readonly flusher: () => S3Flusher;
   /** Quarantine into the same bucket, under `${S3_KEY_PREFIX}_quarantine/`. */
   readonly quarantine: S3QuarantineSink;
@@ -19,7 +23,9 @@ export interface S3Destination {
 /**
  * Build the S3 destination once per execution environment: one client (keep-alive connections
  * survive from one flusher instance to the next) and one circuit breaker (its memory of failures
- * survives a flusher being retired at a deadline), a flusher factory and the S3 quarantine.
+ * survives a flusher being retired at a deadline), one memory of confirmed keys (so a redelivered
+ * batch too large for one invocation goes on where the retired flusher stopped), a flusher factory
+ * and the S3 quarantine.
  *
  * @example
  * ```ts
@@ -33,8 +39,9 @@ export function createS3Destination(config: S3Config, clientConfig: S3ClientConf
     failureThreshold: config.breakerFailureThreshold,
     cooldownMs: config.breakerCooldownMs,
   });
+  const durableKeys = new DurableKeys();
   return {
-    flusher: () => new S3Flusher(config, { client, breaker }),
+    flusher: () => new S3Flusher(config, { client, breaker, durableKeys }),
     quarantine: new S3QuarantineSink({ client, bucket: config.bucket, keyPrefix: config.keyPrefix }),
     client,
     breaker,

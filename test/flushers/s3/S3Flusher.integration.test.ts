@@ -127,7 +127,9 @@ describe('S3Flusher against s3rver (through the conditional-write proxy)', () =>
     const before = await harness.env.keys(keyPrefix);
     const puts = harness.env.proxy.count('PutObject');
 
-    await flusher.flush('shop', 'nginx', 'cfg', groups, { recordIds: ['m1'] });
+    // A new execution environment knows nothing: its conditional writes meet 412s.
+    const fresh = await startFlusher({ keyPrefix });
+    await fresh.flusher.flush('shop', 'nginx', 'cfg', groups, { recordIds: ['m1'] });
 
     expect(await harness.env.keys(keyPrefix)).toEqual(before);
     const redelivered = harness.env.proxy.requests.slice(-2);
@@ -136,8 +138,14 @@ describe('S3Flusher against s3rver (through the conditional-write proxy)', () =>
       ['PutObject', true, 412],
     ]);
     expect(harness.env.proxy.count('PutObject')).toBe(puts + 2);
-    expect(context.metricValues.get('S3ObjectsAlreadyPresent')).toBe(2);
+    expect(fresh.context.metricValues.get('S3ObjectsAlreadyPresent')).toBe(2);
     expect(context.metricValues.get('S3ObjectsWritten')).toBe(2);
+
+    // The same environment remembers what S3 confirmed: no request at all.
+    await flusher.flush('shop', 'nginx', 'cfg', groups, { recordIds: ['m1'] });
+    expect(harness.env.proxy.count('PutObject')).toBe(puts + 2);
+    expect(context.metricValues.get('S3ObjectsAlreadyPresent')).toBe(2);
+    expect(await harness.env.keys(keyPrefix)).toEqual(before);
   });
 
   it('keeps identical logs from different records as separate objects', async () => {

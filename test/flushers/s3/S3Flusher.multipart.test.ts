@@ -56,7 +56,9 @@ describe('S3Flusher multipart uploads against s3rver (through the conditional-wr
     expect(object!.metadata['log-count']).toBe('17000');
     expect(ids([object!])).toEqual(groups[0]!.logs.map((l) => l.contents[0]!.value));
 
-    await flusher.flush('shop', 'nginx', 'cfg', groups, { recordIds: ['big-1'] });
+    // Redelivered to a new execution environment (the same one remembers the key and sends nothing).
+    const fresh = await startFlusher({ ...multipart, keyPrefix });
+    await fresh.flusher.flush('shop', 'nginx', 'cfg', groups, { recordIds: ['big-1'] });
     const again = harness.env.proxy.requests.filter((r) => r.operation === 'CompleteMultipartUpload').at(-1)!;
     expect(again.status).toBe(412);
     expect(await harness.env.keys(keyPrefix)).toHaveLength(1);

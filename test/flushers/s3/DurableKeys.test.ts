@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { DurableKeys } from '../../../src/flushers/s3/DurableKeys.ts';
+
+describe('DurableKeys', () => {
+  it('remembers keys up to its capacity, forgetting the least recently confirmed first', () => {
+    const keys = new DurableKeys(3);
+    for (const key of ['a', 'b', 'c']) keys.add(key);
+    keys.add('a'); // confirmed again: now the most recent
+    keys.add('d');
+    expect(['a', 'b', 'c', 'd'].filter((key) => keys.has(key))).toEqual(['a', 'c', 'd']);
+    expect(keys.size).toBe(3);
+  });
+
+  it('remembers nothing with capacity 0', () => {
+    const keys = new DurableKeys(0);
+    keys.add('a');
+    expect(keys.has('a')).toBe(false);
+    expect(keys.size).toBe(0);
+  });
+});
