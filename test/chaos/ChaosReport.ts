@@ -71,6 +71,13 @@ export function laneProblems(report: LaneReport): string[] {
   if (report.stoppedBecause !== undefined)
     problems.push(`${name}: did not converge: ${report.stoppedBecause}`);
   if (verdict.notAcked > 0) problems.push(`${name}: ${verdict.notAcked} records never acked`);
+  // The handler answers every invocation, in time: it neither throws nor outlives its deadline.
+  if (report.invocations.errors > 0)
+    problems.push(`${name}: ${report.invocations.errors} invocations threw instead of answering`);
+  if (report.invocations.timeouts > 0)
+    problems.push(
+      `${name}: ${report.invocations.timeouts} invocations did not answer before the function's timeout`,
+    );
   if (verdict.lost > 0)
     problems.push(
       `${name}: ${verdict.lost} logs of acked records lost, e.g. ${verdict.lostSample.join('; ')}`,
