@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AbortMultipartUploadCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { DeadlineError } from '../../errors.ts';
 import { classifyS3Error, S3ErrorKind, s3FlushError } from './s3ErrorDecision.ts';
@@ -43,6 +48,13 @@ const CONFLICT_BACKOFF_MS = 100;
  * why the upload is being aborted), so it gets its own time limit instead.
  */
 export const ABORT_UPLOAD_TIMEOUT_MS = 5_000;
+/**
+ * How long CreateMultipartUpload may take once sent. It is not cut off by the flush's signal:
+ * S3 may create the upload after the client stopped listening, and an upload whose id the
+ * function never learned could not be aborted. Once it answers, lib-storage sees the signal on the
+ * first part and aborts the upload.
+ */
+export const CREATE_UPLOAD_TIMEOUT_MS = 5_000;
 
 /**
  * Create an object only if its key is free (`If-None-Match: *`), so redelivered data never makes a
@@ -52,9 +64,10 @@ export const ABORT_UPLOAD_TIMEOUT_MS = 5_000;
  * become a FlushError whose `retryable` says whether they can heal.
  *
  * Bodies above the threshold go through `@aws-sdk/lib-storage` (bounded part concurrency; the
- * conditional header rides on CompleteMultipartUpload). Every request carries `signal`; when a
- * multipart upload fails or is aborted, lib-storage sends AbortMultipartUpload and this resolves
- * or rejects only after that, so no parts are left behind.
+ * conditional header rides on CompleteMultipartUpload). Every request but CreateMultipartUpload
+ * and AbortMultipartUpload carries `signal`; when a multipart upload fails or is aborted,
+ * lib-storage sends AbortMultipartUpload and this resolves or rejects only after that, so no
+ * parts are left behind.
  *
  * @example
  * ```ts
@@ -128,18 +141,19 @@ function upload(client: S3Client, request: S3PutRequest, options: S3WriteOptions
 
 /**
  * The client as lib-storage should see it: every request it sends carries `signal` (Upload itself
- * does not forward one to its part requests), except AbortMultipartUpload, which must still go out
- * after `signal` fired and gets its own time limit.
+ * does not forward one to its part requests), except the two that must not be cut off by it:
+ * AbortMultipartUpload, which must still go out after `signal` fired, and CreateMultipartUpload
+ * once sent (see {@link CREATE_UPLOAD_TIMEOUT_MS}). Each gets its own time limit instead.
  */
 function withSignal(client: S3Client, signal: AbortSignal): S3Client {
+  const signalFor = (command: unknown): AbortSignal => {
+    if (command instanceof AbortMultipartUploadCommand) return AbortSignal.timeout(ABORT_UPLOAD_TIMEOUT_MS);
+    if (command instanceof CreateMultipartUploadCommand && !signal.aborted)
+      return AbortSignal.timeout(CREATE_UPLOAD_TIMEOUT_MS);
+    return signal;
+  };
   const send = (command: unknown, options?: object) =>
-    client.send(command as PutObjectCommand, {
-      ...options,
-      abortSignal:
-        command instanceof AbortMultipartUploadCommand
-          ? AbortSignal.timeout(ABORT_UPLOAD_TIMEOUT_MS)
-          : signal,
-    });
+    client.send(command as PutObjectCommand, { ...options, abortSignal: signalFor(command) });
   return new Proxy(client, {
     get: (target, property) => (property === 'send' ? send : Reflect.get(target, property)),
   });

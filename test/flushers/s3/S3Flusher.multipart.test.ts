@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { FlushError, FlusherStoppedError } from '../../../src/errors.ts';
+import { DeadlineError, FlushError, FlusherStoppedError } from '../../../src/errors.ts';
 import type { S3Config } from '../../../src/flushers/s3/config.ts';
 import { S3_MIN_PART_SIZE_BYTES } from '../../../src/flushers/s3/s3Limits.ts';
 import type { LogGroup } from '../../../src/protocol/LogGroup.ts';
@@ -101,6 +101,31 @@ describe('S3Flusher multipart uploads against s3rver (through the conditional-wr
     expect(harness.env.proxy.count('AbortMultipartUpload')).toBe(aborts + 1);
     expect(await harness.env.openUploads()).toEqual([]);
     await vi.waitFor(() => expect(stalled.aborted).toBe(true));
+    expect(await harness.env.keys(keyPrefix)).toEqual([]);
+  });
+
+  it('leaves no upload behind when aborted while CreateMultipartUpload is on the wire', async () => {
+    const { flusher, keyPrefix } = await startFlusher(multipart);
+    // The proxy holds the request, then lets s3rver create the upload: the client must learn its id.
+    harness.env.proxy.inject({
+      operation: 'CreateMultipartUpload',
+      times: 1,
+      fault: { kind: 'delay', ms: 300 },
+    });
+    const aborts = harness.env.proxy.count('AbortMultipartUpload');
+    const deadline = new AbortController();
+    const flushing = flusher
+      .flush('shop', 'nginx', 'cfg', bigBatch(), { recordIds: ['big-4'], signal: deadline.signal })
+      .catch((e: unknown) => e);
+    await harness.env.proxy.waitFor(
+      (r) => r.operation === 'CreateMultipartUpload' && r.key.startsWith(keyPrefix),
+    );
+    deadline.abort(new Error('deadline'));
+
+    expect(await flushing).toBeInstanceOf(DeadlineError);
+    await flusher.stop({ timeoutMs: 10_000 });
+    expect(harness.env.proxy.count('AbortMultipartUpload')).toBe(aborts + 1);
+    expect(await harness.env.openUploads()).toEqual([]);
     expect(await harness.env.keys(keyPrefix)).toEqual([]);
   });
 });
