@@ -1,36 +1,67 @@
+/** Options of {@link DurableKeys}. */
+export interface DurableKeysOptions {
+  /** Keys remembered at most; the least recently confirmed are forgotten first. 0 remembers nothing. */
+  readonly capacity?: number;
+  /** How long a key is trusted after S3 confirmed it. */
+  readonly ttlMs?: number;
+  /** Clock in milliseconds (tests pass a fake one). */
+  readonly now?: () => number;
+}
+
+/** Keys remembered by default: a few hundred bytes each, so a few MB at most. */
+export const DURABLE_KEYS_REMEMBERED = 20_000;
 /**
- * Object keys this execution environment has seen S3 confirm (written, or found present by a
- * 412), so a redelivered batch skips them instead of sending every object again.
+ * How long a key is trusted by default: long enough for the redeliveries of one batch (Kinesis
+ * retries within seconds; SQS after its visibility timeout, 370 s in this deployment), short
+ * enough that objects deleted by an operator are not taken as present for long.
+ */
+export const DURABLE_KEYS_TTL_MS = 60 * 60_000;
+
+/**
+ * Object keys (with their bucket) this execution environment has seen S3 confirm (written, or
+ * found present by a 412), so a redelivered batch skips them instead of sending every object
+ * again.
  *
  * Why: a batch whose objects take longer to write than one invocation has is acked only when all
  * are durable. Without this memory each retry starts over from the first object (a 412 costs a
  * full request), never gets further than the attempt before, and the batch never completes. With
  * it, each retry in the same environment goes on where the last one stopped. Keys are remembered
- * only after S3 confirmed them, so skipping one never skips a write.
+ * only after S3 confirmed them, so skipping one never skips a write that did not happen; a key
+ * forgotten (capacity, age) costs one 412, nothing more.
  *
- * Bounded: the oldest keys are forgotten first (a forgotten key costs one 412, nothing more).
+ * @example
+ * ```ts
+ * const durable = new DurableKeys();
+ * if (!durable.has(`${bucket}/${key}`)) { await put(); durable.add(`${bucket}/${key}`); }
+ * ```
  */
-/** Keys remembered by default: about 150 bytes each, so a few MB at most. */
-export const DURABLE_KEYS_REMEMBERED = 20_000;
-
 export class DurableKeys {
-  readonly #keys = new Set<string>();
+  /** Key → when S3 confirmed it; Map order is confirmation order. */
+  readonly #keys = new Map<string, number>();
   readonly #capacity: number;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
 
-  constructor(capacity: number = DURABLE_KEYS_REMEMBERED) {
-    this.#capacity = capacity;
+  constructor(options: DurableKeysOptions = {}) {
+    this.#capacity = options.capacity ?? DURABLE_KEYS_REMEMBERED;
+    this.#ttlMs = options.ttlMs ?? DURABLE_KEYS_TTL_MS;
+    this.#now = options.now ?? Date.now;
   }
 
   has(key: string): boolean {
-    return this.#keys.has(key);
+    const confirmedAt = this.#keys.get(key);
+    if (confirmedAt === undefined) return false;
+    if (this.#now() - confirmedAt < this.#ttlMs) return true;
+    this.#keys.delete(key);
+    return false;
   }
 
   add(key: string): void {
     if (this.#capacity <= 0) return;
     this.#keys.delete(key);
-    this.#keys.add(key);
+    this.#keys.set(key, this.#now());
     if (this.#keys.size > this.#capacity) {
-      const oldest = this.#keys.values().next().value;
+      const oldest = this.#keys.keys().next().value;
       if (oldest !== undefined) this.#keys.delete(oldest);
     }
   }

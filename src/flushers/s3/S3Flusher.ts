@@ -15,7 +15,12 @@ import { encodePartition } from './encodePartition.ts';
 import { estimateRawBytes } from './estimateRawBytes.ts';
 import { objectExtension, objectHeaders, objectKey, partitionRecordIds } from './objectLayout.ts';
 import { type Partition, partitionByHour } from './partitionByHour.ts';
-import { ABORT_UPLOAD_TIMEOUT_MS, S3WriteOutcome, writeObjectIfAbsent } from './writeObjectIfAbsent.ts';
+import {
+  ABORT_UPLOAD_TIMEOUT_MS,
+  CREATE_UPLOAD_GRACE_MS,
+  S3WriteOutcome,
+  writeObjectIfAbsent,
+} from './writeObjectIfAbsent.ts';
 
 /** Options of {@link createS3Flusher} beyond the configuration. */
 export interface S3FlusherOptions {
@@ -45,8 +50,19 @@ interface FlushJob {
   readonly nonce: string;
 }
 
-/** Upper bound on how long `stop` waits for aborted writes to finish cleaning up (AbortMultipartUpload). */
-const CLEANUP_WAIT_MS = ABORT_UPLOAD_TIMEOUT_MS + 1_000;
+/** What one flush attempt got from S3, for the circuit breaker. */
+interface FlushAttempt {
+  /** Requests sent (objects the key memory did not already know). */
+  sent: number;
+  /** Objects S3 confirmed during this attempt (created, or found there). */
+  confirmed: number;
+}
+
+/**
+ * Upper bound on how long `stop` waits for aborted writes to finish cleaning up: a
+ * CreateMultipartUpload let finish after the abort, then AbortMultipartUpload.
+ */
+const CLEANUP_WAIT_MS = CREATE_UPLOAD_GRACE_MS + ABORT_UPLOAD_TIMEOUT_MS + 1_000;
 
 /**
  * Writes each flush as one object per UTC hour of log time, under Hive-style keys
@@ -123,13 +139,11 @@ export class S3Flusher implements Flusher {
       recordIds: options?.recordIds,
       nonce: randomUUID(),
     };
-    const attempt = { reachedS3: false };
+    const attempt: FlushAttempt = { sent: 0, confirmed: 0 };
     try {
       await this.#lifecycle.run(options?.signal, (signal) => this.#track(this.#write(job, signal, attempt)));
     } catch (error) {
-      // Only failures of the destination count (timeouts included); stop, bad input and
-      // refusals by the open breaker itself do not.
-      if (attempt.reachedS3 && isDestinationFailure(error) && this.#breaker.recordFailure()) {
+      if (countsAgainstDestination(error, attempt) && this.#breaker.recordFailure()) {
         this.#lifecycle.context.logger.warn('s3: circuit breaker opened: reporting not ready', {
           bucket: this.#config.bucket,
           cooldownMs: this.#config.breakerCooldownMs,
@@ -149,7 +163,7 @@ export class S3Flusher implements Flusher {
     return this.#lifecycle.stop(options, () => this.#release());
   }
 
-  async #write(job: FlushJob, signal: AbortSignal, attempt: { reachedS3: boolean }): Promise<void> {
+  async #write(job: FlushJob, signal: AbortSignal, attempt: FlushAttempt): Promise<void> {
     if (!this.#breaker.allows()) {
       throw new FlushError(
         `s3: circuit breaker open after repeated failures writing to ${this.#config.bucket}`,
@@ -167,18 +181,23 @@ export class S3Flusher implements Flusher {
     if (partitions.length === 0) return;
     const bytes = estimateRawBytes(job.groups);
     this.#inFlightBytes += bytes;
-    attempt.reachedS3 = true;
     try {
       await runWorkers(partitions, this.#config.uploadConcurrency, signal, (partition, workerSignal) =>
-        this.#writePartition(job, partition, workerSignal),
+        this.#writePartition(job, partition, workerSignal, attempt),
       );
-      this.#breaker.recordSuccess();
+      // Objects all known from before say nothing about S3 now: leave the breaker as it is.
+      if (attempt.confirmed > 0) this.#breaker.recordSuccess();
     } finally {
       this.#inFlightBytes -= bytes;
     }
   }
 
-  async #writePartition(job: FlushJob, partition: Partition, signal: AbortSignal): Promise<void> {
+  async #writePartition(
+    job: FlushJob,
+    partition: Partition,
+    signal: AbortSignal,
+    attempt: FlushAttempt,
+  ): Promise<void> {
     const { bucket, keyPrefix, format, compression } = this.#config;
     let compressed: Awaited<ReturnType<typeof compressBody>>;
     try {
@@ -207,12 +226,14 @@ export class S3Flusher implements Flusher {
       contentSha256: compressed.contentSha256,
     });
     const { logger, metrics } = this.#lifecycle.context;
-    if (this.#durable.has(key)) {
+    const memoryKey = `${bucket}/${key}`;
+    if (this.#durable.has(memoryKey)) {
       metrics.addMetric('S3ObjectsAlreadyPresent', 'Count', 1);
       logger.debug('s3: object durable', { key, outcome: 'confirmed-earlier', logs: partition.logCount });
       return;
     }
     const headers = objectHeaders(partition, format, compression);
+    attempt.sent++;
     const outcome = await writeObjectIfAbsent(
       this.#client,
       {
@@ -232,7 +253,8 @@ export class S3Flusher implements Flusher {
       },
     );
     // Unkeyed objects never come back under the same key: nothing to remember.
-    if (keyedIds !== undefined) this.#durable.add(key);
+    attempt.confirmed++;
+    if (keyedIds !== undefined) this.#durable.add(memoryKey);
     if (outcome === S3WriteOutcome.created) {
       metrics.addMetric('S3ObjectsWritten', 'Count', 1);
       metrics.addMetric('S3BytesWritten', 'Bytes', compressed.body.length);
@@ -262,8 +284,15 @@ export class S3Flusher implements Flusher {
   }
 }
 
-function isDestinationFailure(error: unknown): boolean {
-  if (error instanceof FlusherStoppedError) return false;
+/**
+ * Whether a failed flush counts towards opening the breaker: only failures of the destination
+ * (timeouts included) do. Stop, bad input and refusals by the open breaker do not, nor a deadline
+ * reached while S3 kept confirming objects (a batch too large for one invocation, on a healthy
+ * bucket: it must go on making progress, not be refused as if S3 were down).
+ */
+function countsAgainstDestination(error: unknown, attempt: FlushAttempt): boolean {
+  if (attempt.sent === 0 || error instanceof FlusherStoppedError) return false;
+  if (error instanceof DeadlineError) return attempt.confirmed === 0;
   return !(error instanceof FlushError && error.cause instanceof EncodeError);
 }
 

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { DeadlineError } from '../../errors.ts';
+import { signalAfterGrace } from '../../shared/signalAfterGrace.ts';
 import { classifyS3Error, S3ErrorKind, s3FlushError } from './s3ErrorDecision.ts';
 
 /** One object to create. */
@@ -49,12 +50,13 @@ const CONFLICT_BACKOFF_MS = 100;
  */
 export const ABORT_UPLOAD_TIMEOUT_MS = 5_000;
 /**
- * How long CreateMultipartUpload may take once sent. It is not cut off by the flush's signal:
- * S3 may create the upload after the client stopped listening, and an upload whose id the
- * function never learned could not be aborted. Once it answers, lib-storage sees the signal on the
- * first part and aborts the upload.
+ * How long a CreateMultipartUpload already sent may go on after the flush's signal fired. S3 may
+ * create the upload after the client stopped listening, and an upload whose id the function never
+ * learned could not be aborted: so the request is let finish, and once it answers lib-storage sees
+ * the signal on the first part and aborts the upload. Before the signal fires, only the client's
+ * own request timeout applies.
  */
-export const CREATE_UPLOAD_TIMEOUT_MS = 5_000;
+export const CREATE_UPLOAD_GRACE_MS = 5_000;
 
 /**
  * Create an object only if its key is free (`If-None-Match: *`), so redelivered data never makes a
@@ -142,18 +144,23 @@ function upload(client: S3Client, request: S3PutRequest, options: S3WriteOptions
 /**
  * The client as lib-storage should see it: every request it sends carries `signal` (Upload itself
  * does not forward one to its part requests), except the two that must not be cut off by it:
- * AbortMultipartUpload, which must still go out after `signal` fired, and CreateMultipartUpload
- * once sent (see {@link CREATE_UPLOAD_TIMEOUT_MS}). Each gets its own time limit instead.
+ * AbortMultipartUpload, which must still go out after `signal` fired and gets its own time limit,
+ * and CreateMultipartUpload once sent (see {@link CREATE_UPLOAD_GRACE_MS}).
  */
 function withSignal(client: S3Client, signal: AbortSignal): S3Client {
-  const signalFor = (command: unknown): AbortSignal => {
-    if (command instanceof AbortMultipartUploadCommand) return AbortSignal.timeout(ABORT_UPLOAD_TIMEOUT_MS);
-    if (command instanceof CreateMultipartUploadCommand && !signal.aborted)
-      return AbortSignal.timeout(CREATE_UPLOAD_TIMEOUT_MS);
-    return signal;
+  const send = async (command: unknown, options?: object) => {
+    const sendWith = (abortSignal: AbortSignal) =>
+      client.send(command as PutObjectCommand, { ...options, abortSignal });
+    if (command instanceof AbortMultipartUploadCommand)
+      return await sendWith(AbortSignal.timeout(ABORT_UPLOAD_TIMEOUT_MS));
+    if (!(command instanceof CreateMultipartUploadCommand)) return await sendWith(signal);
+    const late = signalAfterGrace(signal, CREATE_UPLOAD_GRACE_MS);
+    try {
+      return await sendWith(late.signal);
+    } finally {
+      late.release();
+    }
   };
-  const send = (command: unknown, options?: object) =>
-    client.send(command as PutObjectCommand, { ...options, abortSignal: signalFor(command) });
   return new Proxy(client, {
     get: (target, property) => (property === 'send' ? send : Reflect.get(target, property)),
   });

@@ -288,6 +288,25 @@ describe('S3Flusher against s3rver (through the conditional-write proxy)', () =>
     expect(await harness.env.keys(keyPrefix)).toHaveLength(1);
   });
 
+  it('closes a half-open breaker only on what S3 says now, not on objects remembered from before', async () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 10_000, now: () => now });
+    const { flusher } = await startFlusher({ maxAttempts: 1 }, { breaker });
+    const remembered = [groupAt([FEB28_23H], 'known')];
+    await flusher.flush('shop', 'nginx', 'cfg', remembered, { recordIds: ['known'] });
+    harness.env.proxy.inject({ operation: 'PutObject', times: 1, fault: FAULTS.internalError });
+    await expect(
+      flusher.flush('shop', 'nginx', 'cfg', [groupAt([FEB28_23H], 'new')], { recordIds: ['new'] }),
+    ).rejects.toBeInstanceOf(FlushError);
+    now += 10_000;
+    expect(breaker.state).toBe('half-open');
+
+    const puts = harness.env.proxy.count('PutObject');
+    await flusher.flush('shop', 'nginx', 'cfg', remembered, { recordIds: ['known'] });
+    expect(harness.env.proxy.count('PutObject')).toBe(puts); // nothing sent: S3 said nothing
+    expect(breaker.state).toBe('half-open');
+  });
+
   it('fails fast with a permanent FlushError when the bucket does not exist', async () => {
     const { flusher } = await startFlusher({ bucket: MISSING_BUCKET });
     const puts = harness.env.proxy.count('PutObject');

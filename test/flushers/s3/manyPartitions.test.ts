@@ -48,8 +48,8 @@ describe('S3: a batch spanning more hour partitions than one invocation can writ
         S3_FORCE_PATH_STYLE: 'true',
         S3_CHECKSUM: 'when_required',
         AWS_ENDPOINT_URL_S3: s3.proxy.endpoint,
-        // Healthy S3: keep the breaker out of it (deadline aborts would otherwise open it).
-        S3_BREAKER_FAILURE_THRESHOLD: '0',
+        // A hair-trigger breaker: deadlines reached while S3 keeps confirming objects must not open it.
+        S3_BREAKER_FAILURE_THRESHOLD: '2',
         S3_UPLOAD_CONCURRENCY: String(UPLOAD_CONCURRENCY),
         SHUTDOWN_HOOK: 'off',
         PROJECT: 'shop',
