@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
-import { DeadlineError, EncodeError, FlushError, FlusherStoppedError } from '../../errors.ts';
+import { FlushError } from '../../errors.ts';
 import type { Flusher, FlusherContext, FlushOptions, StopOptions } from '../../flusher/Flusher.ts';
 import { FlusherLifecycle } from '../../flusher/FlusherLifecycle.ts';
 import type { LogGroup } from '../../protocol/LogGroup.ts';
 import { runWorkers } from '../../shared/runWorkers.ts';
 import { settleWithin } from '../../shared/settleWithin.ts';
+import { buildPartitionObject, type FlushJob } from './buildPartitionObject.ts';
 import { CircuitBreaker } from './CircuitBreaker.ts';
-import { compressBody } from './compressBody.ts';
 import type { S3Config } from './config.ts';
 import { createS3Client } from './createS3Client.ts';
 import { DurableKeys } from './DurableKeys.ts';
-import { encodePartition } from './encodePartition.ts';
 import { estimateRawBytes } from './estimateRawBytes.ts';
-import { objectExtension, objectHeaders, objectKey, partitionRecordIds } from './objectLayout.ts';
+import { countsAgainstDestination, type FlushAttempt } from './flushAttempt.ts';
+import { objectExtension } from './objectLayout.ts';
 import { type Partition, partitionByHour } from './partitionByHour.ts';
 import {
   ABORT_UPLOAD_TIMEOUT_MS,
@@ -38,24 +38,6 @@ export interface S3FlusherOptions {
    * retired at a deadline goes on where it stopped; by default each flusher has its own.
    */
   readonly durableKeys?: DurableKeys | undefined;
-}
-
-/** What one flush is writing, shared by its partition workers. */
-interface FlushJob {
-  readonly project: string;
-  readonly logstore: string;
-  readonly groups: readonly LogGroup[];
-  readonly recordIds: readonly string[] | undefined;
-  /** Makes keys unique when the runtime passed no record ids (no idempotency possible then). */
-  readonly nonce: string;
-}
-
-/** What one flush attempt got from S3, for the circuit breaker. */
-interface FlushAttempt {
-  /** Requests sent (objects the key memory did not already know). */
-  sent: number;
-  /** Objects S3 confirmed during this attempt (created, or found there). */
-  confirmed: number;
 }
 
 /**
@@ -198,33 +180,9 @@ export class S3Flusher implements Flusher {
     signal: AbortSignal,
     attempt: FlushAttempt,
   ): Promise<void> {
-    const { bucket, keyPrefix, format, compression } = this.#config;
-    let compressed: Awaited<ReturnType<typeof compressBody>>;
-    try {
-      compressed = await compressBody(
-        encodePartition(partition, format, job.project, job.logstore),
-        compression,
-        signal,
-      );
-    } catch (error) {
-      if (error instanceof EncodeError) {
-        throw new FlushError(`s3: cannot encode these logs: ${error.message}`, false, { cause: error });
-      }
-      if (signal.aborted) throw new DeadlineError('s3: aborted while compressing', { cause: error });
-      throw new FlushError(`s3: compression failed: ${(error as Error).message}`, true, { cause: error });
-    }
-    const keyedIds = partitionRecordIds(partition, job.recordIds, job.groups.length);
-    const recordIds = keyedIds ?? [`unkeyed:${job.nonce}`];
-    const key = objectKey({
-      keyPrefix,
-      project: job.project,
-      logstore: job.logstore,
-      format,
-      compression,
-      hour: partition.hour,
-      recordIds,
-      contentSha256: compressed.contentSha256,
-    });
+    const { bucket } = this.#config;
+    const object = await buildPartitionObject(job, partition, this.#config, signal);
+    const { key } = object;
     const { logger, metrics } = this.#lifecycle.context;
     const memoryKey = `${bucket}/${key}`;
     if (this.#durable.has(memoryKey)) {
@@ -232,18 +190,10 @@ export class S3Flusher implements Flusher {
       logger.debug('s3: object durable', { key, outcome: 'confirmed-earlier', logs: partition.logCount });
       return;
     }
-    const headers = objectHeaders(partition, format, compression);
     attempt.sent++;
     const outcome = await writeObjectIfAbsent(
       this.#client,
-      {
-        bucket,
-        key,
-        body: compressed.body,
-        contentType: headers.contentType,
-        contentEncoding: headers.contentEncoding,
-        metadata: headers.metadata,
-      },
+      { bucket, key, body: object.body, ...object.headers },
       {
         multipartThresholdBytes: this.#config.multipartThresholdBytes,
         partSizeBytes: this.#config.partSizeBytes,
@@ -252,12 +202,12 @@ export class S3Flusher implements Flusher {
         urgent: () => this.#lifecycle.urgent !== undefined,
       },
     );
-    // Unkeyed objects never come back under the same key: nothing to remember.
     attempt.confirmed++;
-    if (keyedIds !== undefined) this.#durable.add(memoryKey);
+    // Unkeyed objects never come back under the same key: nothing to remember.
+    if (object.keyed) this.#durable.add(memoryKey);
     if (outcome === S3WriteOutcome.created) {
       metrics.addMetric('S3ObjectsWritten', 'Count', 1);
-      metrics.addMetric('S3BytesWritten', 'Bytes', compressed.body.length);
+      metrics.addMetric('S3BytesWritten', 'Bytes', object.body.length);
     } else {
       metrics.addMetric('S3ObjectsAlreadyPresent', 'Count', 1);
     }
@@ -265,8 +215,8 @@ export class S3Flusher implements Flusher {
       key,
       outcome,
       logs: partition.logCount,
-      rawBytes: compressed.rawBytes,
-      bytes: compressed.body.length,
+      rawBytes: object.rawBytes,
+      bytes: object.body.length,
     });
   }
 
@@ -282,18 +232,6 @@ export class S3Flusher implements Flusher {
     if (this.#writes.size > 0) await settleWithin(Promise.allSettled([...this.#writes]), CLEANUP_WAIT_MS);
     if (this.#ownsClient) this.#client.destroy();
   }
-}
-
-/**
- * Whether a failed flush counts towards opening the breaker: only failures of the destination
- * (timeouts included) do. Stop, bad input and refusals by the open breaker do not, nor a deadline
- * reached while S3 kept confirming objects (a batch too large for one invocation, on a healthy
- * bucket: it must go on making progress, not be refused as if S3 were down).
- */
-function countsAgainstDestination(error: unknown, attempt: FlushAttempt): boolean {
-  if (attempt.sent === 0 || error instanceof FlusherStoppedError) return false;
-  if (error instanceof DeadlineError) return attempt.confirmed === 0;
-  return !(error instanceof FlushError && error.cause instanceof EncodeError);
 }
 
 /**

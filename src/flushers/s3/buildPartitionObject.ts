@@ -1,0 +1,78 @@
+import { DeadlineError, EncodeError, FlushError } from '../../errors.ts';
+import type { LogGroup } from '../../protocol/LogGroup.ts';
+import { compressBody } from './compressBody.ts';
+import type { S3Config } from './config.ts';
+import { encodePartition } from './encodePartition.ts';
+import { type ObjectHeaders, objectHeaders, objectKey, partitionRecordIds } from './objectLayout.ts';
+import type { Partition } from './partitionByHour.ts';
+
+/** What one flush is writing, shared by its partition workers. */
+export interface FlushJob {
+  readonly project: string;
+  readonly logstore: string;
+  readonly groups: readonly LogGroup[];
+  readonly recordIds: readonly string[] | undefined;
+  /** Makes keys unique when the runtime passed no record ids (no idempotency possible then). */
+  readonly nonce: string;
+}
+
+/** One partition's object, ready to upload. */
+export interface PartitionObject {
+  readonly key: string;
+  /** False when the runtime passed no record ids: the key is unique to this flush, never seen again. */
+  readonly keyed: boolean;
+  readonly body: Buffer;
+  readonly rawBytes: number;
+  readonly headers: ObjectHeaders;
+}
+
+/**
+ * Encode, compress and name one partition's object (no I/O). Bad logs become a permanent
+ * FlushError, an abort while compressing a DeadlineError.
+ *
+ * @example
+ * ```ts
+ * const object = await buildPartitionObject(job, partition, config, signal);
+ * await writeObjectIfAbsent(client, { bucket, key: object.key, body: object.body, ...object.headers }, options);
+ * ```
+ */
+export async function buildPartitionObject(
+  job: FlushJob,
+  partition: Partition,
+  config: Pick<S3Config, 'keyPrefix' | 'format' | 'compression'>,
+  signal: AbortSignal,
+): Promise<PartitionObject> {
+  const { keyPrefix, format, compression } = config;
+  let compressed: Awaited<ReturnType<typeof compressBody>>;
+  try {
+    compressed = await compressBody(
+      encodePartition(partition, format, job.project, job.logstore),
+      compression,
+      signal,
+    );
+  } catch (error) {
+    if (error instanceof EncodeError) {
+      throw new FlushError(`s3: cannot encode these logs: ${error.message}`, false, { cause: error });
+    }
+    if (signal.aborted) throw new DeadlineError('s3: aborted while compressing', { cause: error });
+    throw new FlushError(`s3: compression failed: ${(error as Error).message}`, true, { cause: error });
+  }
+  const keyedIds = partitionRecordIds(partition, job.recordIds, job.groups.length);
+  const key = objectKey({
+    keyPrefix,
+    project: job.project,
+    logstore: job.logstore,
+    format,
+    compression,
+    hour: partition.hour,
+    recordIds: keyedIds ?? [`unkeyed:${job.nonce}`],
+    contentSha256: compressed.contentSha256,
+  });
+  return {
+    key,
+    keyed: keyedIds !== undefined,
+    body: compressed.body,
+    rawBytes: compressed.rawBytes,
+    headers: objectHeaders(partition, format, compression),
+  };
+}
