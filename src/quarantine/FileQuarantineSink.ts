@@ -1,12 +1,13 @@
-import { createHash } from 'node:crypto';
 import { writeFileAtomically } from '../shared/writeFileAtomically.ts';
 import type { QuarantineEntry, QuarantineSink } from './QuarantineSink.ts';
 import { quarantineDocument } from './quarantineDocument.ts';
+import { quarantineEntryId } from './quarantineEntryId.ts';
 
 /**
  * Quarantine as one JSON file per record under a directory (with the file flusher:
- * `${FILE_DIR}/_quarantine/`), written atomically and fsynced before `put` resolves. The name
- * derives from source, record id and reason, so a redelivered poison record replaces its own file.
+ * `${FILE_DIR}/_quarantine/`), written atomically and fsynced before `put` resolves. The name is
+ * {@link quarantineEntryId}: a redelivered poison record replaces its own file, and two parts of
+ * one record refused for the same reason get a file each.
  *
  * @example
  * ```ts
@@ -21,13 +22,9 @@ export class FileQuarantineSink implements QuarantineSink {
   }
 
   async put(entry: QuarantineEntry, signal?: AbortSignal): Promise<void> {
-    const id = createHash('sha256')
-      .update(`${entry.source}\n${entry.recordId}\n${entry.reason}`)
-      .digest('hex')
-      .slice(0, 32);
     await writeFileAtomically(
       this.directory,
-      `${id}.json`,
+      `${quarantineEntryId(entry)}.json`,
       `${JSON.stringify(quarantineDocument(entry))}\n`,
       signal,
     );

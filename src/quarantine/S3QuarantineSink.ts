@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { stableId } from '../flushers/s3/objectLayout.ts';
 import { S3_MAX_PART_SIZE_BYTES, S3_MIN_PART_SIZE_BYTES } from '../flushers/s3/s3Limits.ts';
 import { writeObjectIfAbsent } from '../flushers/s3/writeObjectIfAbsent.ts';
 import { safePathSegment } from '../shared/safePathSegment.ts';
 import type { QuarantineEntry, QuarantineSink } from './QuarantineSink.ts';
+import { quarantineDocument } from './quarantineDocument.ts';
+import { quarantineEntryId } from './quarantineEntryId.ts';
 
 /** Options of {@link S3QuarantineSink}. */
 export interface S3QuarantineSinkOptions {
@@ -19,12 +19,10 @@ export interface S3QuarantineSinkOptions {
 /** The folder under the key prefix that holds quarantined records. */
 export const QUARANTINE_FOLDER = '_quarantine/';
 
-const ID_VERSION = 'loggroup-flusher/quarantine/v1';
-
 /**
  * Quarantine to S3: one JSON object per entry,
  * `${keyPrefix}_quarantine/<source>/<reason>/<id>.json` holding `reason`, `detail`, `source`,
- * `recordId`, `payloadBase64` and `time` (ISO 8601, when it was quarantined). `<id>` derives from
+ * `recordId`, `quarantinedAt` (ISO 8601) and `payloadBase64` (see `quarantineDocument`). `<id>` derives from
  * source, record id, reason and a digest of the payload, and the write is conditional
  * (`If-None-Match: *`), so quarantining a redelivered record again is a no-op, while two different
  * parts of one record refused for the same reason still get separate objects. `put` resolves only
@@ -55,20 +53,11 @@ export class S3QuarantineSink implements QuarantineSink {
 
   /** The key an entry is stored under. */
   keyOf(entry: QuarantineEntry): string {
-    const payloadSha256 = createHash('sha256').update(entry.payload).digest('hex');
-    const id = stableId([ID_VERSION, entry.source, entry.recordId, entry.reason, payloadSha256]);
-    return `${this.#prefix}${safePathSegment(entry.source)}/${safePathSegment(entry.reason)}/${id}.json`;
+    return `${this.#prefix}${safePathSegment(entry.source)}/${safePathSegment(entry.reason)}/${quarantineEntryId(entry)}.json`;
   }
 
   async put(entry: QuarantineEntry, signal?: AbortSignal): Promise<void> {
-    const document = {
-      reason: entry.reason,
-      detail: entry.detail,
-      source: entry.source,
-      recordId: entry.recordId,
-      payloadBase64: Buffer.from(entry.payload).toString('base64'),
-      time: this.#now().toISOString(),
-    };
+    const document = quarantineDocument(entry, this.#now());
     await writeObjectIfAbsent(
       this.#client,
       {

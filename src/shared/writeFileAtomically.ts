@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
  * Write `text` to `directory/name` so that a reader sees either nothing or the whole file, and it
- * survives a crash once this resolves: temp file, fsync, rename, fsync of the directory.
+ * survives a crash once this resolves: temp file, fsync, rename, fsync of the directory. Each
+ * call has its own temp file, so concurrent writes of one name never mix: the last rename wins.
  */
 export async function writeFileAtomically(
   directory: string,
@@ -12,7 +14,7 @@ export async function writeFileAtomically(
   signal?: AbortSignal,
 ): Promise<void> {
   await mkdir(directory, { recursive: true });
-  const temp = join(directory, `.${name}.${process.pid}.tmp`);
+  const temp = join(directory, `.${name}.${process.pid}.${randomUUID()}.tmp`);
   try {
     const file = await open(temp, 'w');
     try {

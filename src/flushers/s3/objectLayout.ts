@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
 import { safePathSegment } from '../../shared/safePathSegment.ts';
+import { stableId } from '../../shared/stableId.ts';
 import { S3Compression, S3Format } from './config.ts';
 import { type Partition, SECONDS_PER_HOUR } from './partitionByHour.ts';
 
 /** Bumped if the id derivation ever changes, so old and new ids cannot collide. */
 const ID_VERSION = 'loggroup-flusher/s3/v1';
-
-/** Hex characters of the object id: 128 bits of SHA-256. */
-const ID_HEX_LENGTH = 32;
 
 const EXTENSIONS = {
   format: { [S3Format.jsonl]: '.jsonl', [S3Format.protobuf]: '.pb' },
@@ -67,16 +64,6 @@ export function objectKey(identity: ObjectIdentity): string {
     identity.contentSha256,
   ]);
   return `${partitionPrefix(identity)}${id}${objectExtension(identity.format, identity.compression)}`;
-}
-
-/**
- * A deterministic id for a list of fields: 128 bits of SHA-256 over the length-prefixed fields
- * (so `['ab', 'c']` and `['a', 'bc']` differ), as 32 hex characters.
- */
-export function stableId(fields: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const field of fields) hash.update(`${Buffer.byteLength(field)}:${field};`);
-  return hash.digest('hex').slice(0, ID_HEX_LENGTH);
 }
 
 /** `${prefix}${project}/${logstore}/dt=YYYY-MM-DD/hour=HH/`: the Hive-style folder of one partition. */

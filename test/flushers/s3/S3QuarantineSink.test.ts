@@ -47,8 +47,8 @@ describe('S3QuarantineSink', () => {
       detail: entry.detail,
       source: 'sqs',
       recordId: 'msg-1',
+      quarantinedAt: '2024-03-01T12:00:00.000Z',
       payloadBase64: Buffer.from(entry.payload).toString('base64'),
-      time: '2024-03-01T12:00:00.000Z',
     });
     expect(quarantine.description()).toContain(`s3://${TEST_BUCKET}/${keyPrefix}_quarantine/`);
   });

@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type ObjectIdentity,
@@ -7,7 +6,6 @@ import {
   objectKey,
   partitionPrefix,
   partitionRecordIds,
-  stableId,
 } from '../../../src/flushers/s3/objectLayout.ts';
 import { partitionByHour } from '../../../src/flushers/s3/partitionByHour.ts';
 import { S3_MAX_KEY_BYTES } from '../../../src/flushers/s3/s3Limits.ts';
@@ -129,18 +127,5 @@ describe('partitionRecordIds', () => {
     expect(partitionRecordIds(partition!, ['x', 'y', 'x'], 1)).toEqual(['x', 'y']);
     expect(partitionRecordIds(partition!, undefined, 1)).toBeUndefined();
     expect(partitionRecordIds(partition!, [], 1)).toBeUndefined();
-  });
-});
-
-describe('stableId', () => {
-  it('separates fields unambiguously', () => {
-    fc.assert(
-      fc.property(fc.array(fc.string()), fc.array(fc.string()), (a, b) => {
-        fc.pre(JSON.stringify(a) !== JSON.stringify(b));
-        expect(stableId(a)).not.toBe(stableId(b));
-      }),
-    );
-    expect(stableId(['ab', 'c'])).not.toBe(stableId(['a', 'bc']));
-    expect(stableId(['x'])).toMatch(/^[0-9a-f]{32}$/);
   });
 });
