@@ -18,33 +18,42 @@ export class FlusherHolder {
   ) {}
 
   acquire(): Promise<Flusher> {
-    this.#current ??= this.#create();
+    if (this.#current === undefined) {
+      const creating = this.#create();
+      this.#current = creating;
+      // A failed init is tried again by the next invocation, which reports the error again.
+      creating.catch(() => {
+        if (this.#current === creating) this.#current = undefined;
+      });
+    }
     return this.#current;
   }
 
+  /** Async, so a factory or an `init` that throws at once rejects the promise instead of escaping. */
   async #create(): Promise<Flusher> {
     const flusher = typeof this.source === 'function' ? this.source() : this.source;
     const context = this.context();
-    try {
-      await flusher.init(context);
-    } catch (error) {
-      this.#current = undefined; // the next invocation tries again, and reports the error again
-      throw error;
-    }
+    await flusher.init(context);
     context.logger.info('flusher initialised', { flusher: flusher.description() });
     trackFlusher(flusher);
     return flusher;
   }
 
-  /** The deadline was reached: make the flusher urgent and stop it within `timeoutMs`. */
+  /**
+   * The deadline was reached: make the flusher urgent and stop it within `timeoutMs`. A flusher
+   * from a factory is let go at once, so the next invocation gets a fresh one even while this one
+   * is still starting or stopping (an `init` that hangs never holds up later invocations, and a
+   * late stop never hits their flusher).
+   */
   async retire(timeoutMs: number): Promise<void> {
     const current = this.#current;
     if (current === undefined) return;
+    const replaceable = typeof this.source === 'function';
+    if (replaceable) this.#current = undefined;
     const flusher = await current.catch(() => undefined);
     if (flusher === undefined) return;
     flusher.setUrgent(false);
-    if (typeof this.source !== 'function') return;
-    this.#current = undefined;
+    if (!replaceable) return;
     untrackFlusher(flusher);
     await flusher.stop({ timeoutMs });
   }

@@ -41,7 +41,7 @@ export async function processBatch(ledger: AckLedger, deps: BatchDependencies): 
 
   for (const group of groups) {
     const { project, logstore, logstoreKey } = group.destination;
-    if (!deps.flusher.isReady(project, logstore, logstoreKey)) {
+    if (!isReady(deps, project, logstore, logstoreKey)) {
       deps.metrics.add(Metric.notReady, 1);
       for (const { record } of group.items)
         ledger.fail(record, `flusher not ready for ${project}/${logstore}`);
@@ -61,6 +61,20 @@ export async function processBatch(ledger: AckLedger, deps: BatchDependencies): 
     ledger.expectGroups(record, live.filter((g) => g.items.some((item) => item.record === record)).length);
   }
   await runEach(live, deps, (group) => flushGroup(group, ledger, deps));
+}
+
+/** The flusher's `isReady`; one that throws counts as not ready (its records are retried), never as a crash. */
+function isReady(deps: BatchDependencies, project: string, logstore: string, logstoreKey: string): boolean {
+  try {
+    return deps.flusher.isReady(project, logstore, logstoreKey);
+  } catch (error) {
+    deps.logger.error('isReady threw; reporting not ready', {
+      project,
+      logstore,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
+    return false;
+  }
 }
 
 /** Bounded, in order, stopping at the deadline; the workers record their own failures in the ledger. */
@@ -174,7 +188,8 @@ async function flushGroup(group: FlushGroup, ledger: AckLedger, deps: BatchDepen
     deps.metrics.add(Metric.flushLatency, performance.now() - started);
   } catch (error) {
     for (const record of records) ledger.fail(record, `flush to ${project}/${logstore} failed`);
-    const retryable = (error as { retryable?: unknown }).retryable !== false;
+    // A flusher may reject with anything, `undefined` included.
+    const retryable = (error as { retryable?: unknown } | null | undefined)?.retryable !== false;
     deps.logger.warn('flush failed; records will be retried', {
       project,
       logstore,

@@ -3,8 +3,11 @@ import type { Flusher, FlusherContext, FlushOptions, StopOptions } from '../../s
 import { FlusherLifecycle } from '../../src/flusher/FlusherLifecycle.ts';
 import type { LogGroup } from '../../src/protocol/LogGroup.ts';
 
-/** What a scripted flush does: succeed, throw, never settle (ignoring its signal), or wait first. */
-export type FlushBehaviour = 'ok' | 'throw' | 'hang' | { delayMs: number };
+/**
+ * What a scripted flush does: succeed, throw, never settle (ignoring its signal), reject with
+ * `undefined` (a misbehaving flusher), or wait first.
+ */
+export type FlushBehaviour = 'ok' | 'throw' | 'hang' | 'reject-undefined' | { delayMs: number };
 
 export interface FlushCall {
   project: string;
@@ -60,6 +63,7 @@ export class ScriptedFlusher implements Flusher {
     this.calls.push(call);
     const behaviour = this.script.flush?.(logstore, project) ?? 'ok';
     if (behaviour === 'hang') return new Promise<void>(() => {});
+    if (behaviour === 'reject-undefined') return Promise.reject(undefined);
     return this.#lifecycle.run(options?.signal, async (signal) => {
       if (behaviour === 'throw') throw new FlushError(`scripted failure for ${logstore}`, true);
       if (typeof behaviour === 'object') {

@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InvalidEventError } from '../../src/errors.ts';
 import { createSqsHandler } from '../../src/runtime/handlers.ts';
 import { lambdaContext, sqsEvent, sqsMessage } from '../helpers/events.ts';
 import { emittedMetrics, groupFor, harness, jsonBody, protobufBody } from '../helpers/handlerHarness.ts';
 import { aLogGroup } from '../helpers/logGroups.ts';
+import type { ScriptedFlusher } from '../helpers/ScriptedFlusher.ts';
 
 describe('SQS standard handler', () => {
   it('flushes records of one destination in one call, recordIds aligned with groups, and acks them all', async () => {
@@ -84,6 +85,25 @@ describe('SQS standard handler', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: poison.messageId }]);
   });
 
+  it('answers, retrying their records, when isReady throws or flush rejects with undefined', async () => {
+    const { options, flushers } = harness({
+      ready: (logstore) => {
+        if (logstore === 'odd') throw new Error('isReady bug');
+        return true;
+      },
+      flush: (logstore) => (logstore === 'nothing' ? 'reject-undefined' : 'ok'),
+    });
+    const handler = createSqsHandler(options);
+    const odd = sqsMessage(jsonBody(groupFor('odd')));
+    const nothing = sqsMessage(jsonBody(groupFor('nothing')));
+    const fine = sqsMessage(jsonBody(groupFor('fine')));
+    const response = await handler(sqsEvent([odd, nothing, fine]), lambdaContext());
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
+      [odd.messageId, nothing.messageId].sort(),
+    );
+    expect(flushers[0]!.flushed.map((c) => c.logstore)).toEqual(['fine']);
+  });
+
   it('returns every record as a failure when all fail, without throwing', async () => {
     const { options } = harness({ flush: () => 'throw' });
     const handler = createSqsHandler(options);
@@ -134,6 +154,48 @@ describe('SQS standard handler', () => {
     expect(await handler(sqsEvent([sqsMessage(jsonBody())]), lambdaContext())).toEqual({
       batchItemFailures: [],
     });
+  });
+
+  it('tries again next time when the flusher factory throws at once', async () => {
+    const { options: base } = harness();
+    let attempts = 0;
+    const factory = base.flusher as () => ScriptedFlusher;
+    const handler = createSqsHandler({
+      ...base,
+      flusher: () => {
+        if (++attempts === 1) throw new Error('factory bug');
+        return factory();
+      },
+    });
+    await expect(handler(sqsEvent([sqsMessage(jsonBody())]), lambdaContext())).rejects.toThrow('factory bug');
+    expect(await handler(sqsEvent([sqsMessage(jsonBody())]), lambdaContext())).toEqual({
+      batchItemFailures: [],
+    });
+  });
+
+  it('gives the next invocation a fresh flusher when init hangs past a deadline, and never stops it', async () => {
+    let releaseFirstInit!: () => void;
+    let inits = 0;
+    const { options, flushers } = harness({
+      init: () =>
+        ++inits === 1 ? new Promise<void>((resolve) => (releaseFirstInit = resolve)) : Promise.resolve(),
+    });
+    const handler = createSqsHandler(options);
+    const stuck = sqsMessage(jsonBody());
+    expect(await handler(sqsEvent([stuck]), lambdaContext(400))).toEqual({
+      batchItemFailures: [{ itemIdentifier: stuck.messageId }],
+    });
+    expect(await handler(sqsEvent([sqsMessage(jsonBody())]), lambdaContext())).toEqual({
+      batchItemFailures: [],
+    });
+    releaseFirstInit(); // the first flusher finally starts: it is stopped, the second one is not
+    await vi.waitFor(() => expect(flushers[0]!.events).toContain('stop'));
+    expect(await handler(sqsEvent([sqsMessage(jsonBody())]), lambdaContext())).toEqual({
+      batchItemFailures: [],
+    });
+    expect(flushers).toHaveLength(2);
+    expect(flushers[1]!.events).toEqual(['init']);
+    expect(flushers[1]!.flushed).toHaveLength(2);
   });
 
   it('publishes counts as EMF metrics', async () => {
