@@ -28,6 +28,7 @@ export function handlerOptionsFromEnv(vars: Env): HandlerOptions {
     logstoreKey: env.string(vars, 'LOGSTORE_KEY', ''),
     inputFormat: input.format,
     maxDecompressedBytes: input.maxDecompressedBytes,
+    maxBatchDecodedBytes: env.optionalInteger(vars, 'MAX_BATCH_DECODED_BYTES', 1024 * 1024),
     concurrency: env.optionalInteger(vars, 'FLUSH_CONCURRENCY', 1, 256),
     urgencyMarginMs: env.optionalInteger(vars, 'URGENCY_MARGIN_MS'),
     shutdownHook: env.bool(vars, 'SHUTDOWN_HOOK', true),

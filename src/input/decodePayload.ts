@@ -52,6 +52,11 @@ export interface DecodedPayload {
   format: string;
   /** True for a CloudWatch Logs `CONTROL_MESSAGE`: ack without output. */
   control: boolean;
+  /**
+   * Size of the innermost payload the groups were decoded from (after base64 and decompression):
+   * what holding the decoded groups costs, to within a small factor. The runtime bounds a batch by it.
+   */
+  decodedBytes: number;
 }
 
 interface Layer {
@@ -155,7 +160,7 @@ function decodeJsonText(bytes: Uint8Array, layer: Layer): DecodedPayload {
 
 function json(bytes: Uint8Array, layer: Layer): DecodedPayload {
   const { groups, format, control } = decodeJsonPayload(bytes, layer.format as JsonKind);
-  return { groups, format: named(layer, format), control };
+  return { groups, format: named(layer, format), control, decodedBytes: bytes.length };
 }
 
 function decodeBase64(bytes: Uint8Array, layer: Layer): DecodedPayload {
@@ -182,7 +187,7 @@ function decodeBase64(bytes: Uint8Array, layer: Layer): DecodedPayload {
 function decodeProtobuf(bytes: Uint8Array, layer: Layer): DecodedPayload {
   try {
     const { groups, shape } = decodeProtobufPayload(bytes);
-    return { groups, format: named(layer, shape), control: false };
+    return { groups, format: named(layer, shape), control: false, decodedBytes: bytes.length };
   } catch (error) {
     // Bytes that cannot even start a LogGroupList or LogGroup are "not our format", not "broken".
     if (error instanceof DecodeError && !PROTOBUF_FIRST_BYTES.has(bytes[0]!)) {

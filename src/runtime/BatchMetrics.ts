@@ -10,6 +10,8 @@ export const Metric = {
   flushLatency: { name: 'FlushLatency', unit: 'Milliseconds' },
   notReady: { name: 'NotReady', unit: 'Count' },
   deadlineReached: { name: 'DeadlineReached', unit: 'Count' },
+  /** Records left undecoded because the batch reached its decode budget: retried later. */
+  recordsDeferred: { name: 'RecordsDeferred', unit: 'Count' },
 } as const;
 export type Metric = (typeof Metric)[keyof typeof Metric];
 

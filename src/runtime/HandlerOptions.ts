@@ -9,6 +9,22 @@ import { DEFAULT_SHUTDOWN_STOP_TIMEOUT_MS } from './shutdownHook.ts';
 /** Default number of flush groups (and quarantine writes) in flight at once per invocation. */
 export const DEFAULT_CONCURRENCY = 4;
 
+/** Decode budget of a batch where the function's memory size is unknown (local runs). */
+export const FALLBACK_MAX_BATCH_DECODED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The default decode budget of a batch: an eighth of the function's memory
+ * (`AWS_LAMBDA_FUNCTION_MEMORY_SIZE`, MB), since decoded LogGroups take 3–5 times their bytes as
+ * objects; {@link FALLBACK_MAX_BATCH_DECODED_BYTES} where it is not set.
+ */
+export function defaultMaxBatchDecodedBytes(
+  memoryMb: number = Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE),
+): number {
+  return Number.isFinite(memoryMb) && memoryMb > 0
+    ? Math.floor((memoryMb * 1024 * 1024) / 8)
+    : FALLBACK_MAX_BATCH_DECODED_BYTES;
+}
+
 /** Options of `createSqsHandler` / `createKinesisHandler`. */
 export interface HandlerOptions {
   /**
@@ -27,6 +43,12 @@ export interface HandlerOptions {
   readonly inputFormat?: InputFormat;
   /** Largest size a record may inflate to. Default {@link DEFAULT_MAX_DECOMPRESSED_BYTES}. */
   readonly maxDecompressedBytes?: number;
+  /**
+   * Decoded bytes (after base64 and decompression) one batch may hold. Once reached, the rest of
+   * the batch is not decoded and goes back for retry; the first record is always decoded, so every
+   * batch makes progress. Default {@link defaultMaxBatchDecodedBytes}.
+   */
+  readonly maxBatchDecodedBytes?: number;
   /** Flush groups in flight at once. Default {@link DEFAULT_CONCURRENCY}. */
   readonly concurrency?: number;
   /**
@@ -63,6 +85,7 @@ export function resolveHandlerOptions(options: HandlerOptions): ResolvedHandlerO
     logstoreKey: '',
     inputFormat: InputFormat.auto,
     maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
+    maxBatchDecodedBytes: defaultMaxBatchDecodedBytes(),
     concurrency: DEFAULT_CONCURRENCY,
     shutdownHook: true,
     shutdownTimeoutMs: DEFAULT_SHUTDOWN_STOP_TIMEOUT_MS,
@@ -75,6 +98,7 @@ export function resolveHandlerOptions(options: HandlerOptions): ResolvedHandlerO
   }
   positiveInteger(resolved.concurrency, 'concurrency');
   positiveInteger(resolved.maxDecompressedBytes, 'maxDecompressedBytes');
+  positiveInteger(resolved.maxBatchDecodedBytes, 'maxBatchDecodedBytes');
   positiveInteger(resolved.shutdownTimeoutMs, 'shutdownTimeoutMs');
   if (resolved.urgencyMarginMs !== undefined) positiveInteger(resolved.urgencyMarginMs, 'urgencyMarginMs');
   return resolved;

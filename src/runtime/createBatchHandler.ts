@@ -76,6 +76,7 @@ export function createBatchHandler<TEvent, TResponse>(
             flusher,
             defaults: options,
             decode,
+            maxBatchDecodedBytes: options.maxBatchDecodedBytes,
             quarantine: options.quarantine,
             concurrency: options.concurrency,
             signal: deadline.signal,

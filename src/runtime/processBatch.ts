@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { PoisonRecordError } from '../errors.ts';
 import type { Flusher, FlusherLogger } from '../flusher/Flusher.ts';
 import { raceAbort } from '../flusher/FlusherLifecycle.ts';
@@ -16,6 +17,8 @@ export interface BatchDependencies {
   readonly flusher: Flusher;
   readonly defaults: Destination;
   readonly decode: (bytes: Uint8Array) => DecodedPayload;
+  /** Decoded bytes the batch may hold; the records after that are retried (see HandlerOptions). */
+  readonly maxBatchDecodedBytes: number;
   readonly quarantine: QuarantineSink;
   /** Flush groups (and quarantine writes) running at once. */
   readonly concurrency: number;
@@ -36,7 +39,8 @@ interface FlushGroup {
  * ledger. Never throws for bad input; resolves when every started flush settled or the signal fired.
  */
 export async function processBatch(ledger: AckLedger, deps: BatchDependencies): Promise<void> {
-  const { decoded, poison } = decodeAll(ledger, deps);
+  const { decoded, poison } = await decodeAll(ledger, deps);
+  if (deps.signal.aborted) return; // the handler reports what is left
   const groups = route(decoded, deps.defaults);
 
   for (const group of groups) {
@@ -90,14 +94,36 @@ async function runEach<T>(
   }
 }
 
-function decodeAll(ledger: AckLedger, deps: BatchDependencies) {
+/** Decoding longer than this without a break holds back the deadline timer: yield to the event loop. */
+const DECODE_SLICE_MS = 20;
+
+/**
+ * Decode the records in order, yielding to the event loop now and then and stopping at the
+ * deadline; once the decoded bytes reach the batch's budget, the rest is handed back undecoded.
+ */
+async function decodeAll(ledger: AckLedger, deps: BatchDependencies) {
   const decoded: { record: SourceRecord; groups: LogGroup[] }[] = [];
   const poison: { record: SourceRecord; error: PoisonRecordError }[] = [];
-  for (const record of ledger.records) {
+  let held = 0;
+  let sliceStarted = performance.now();
+  for (const [index, record] of ledger.records.entries()) {
+    if (performance.now() - sliceStarted > DECODE_SLICE_MS) {
+      await setImmediate();
+      sliceStarted = performance.now();
+    }
+    if (deps.signal.aborted) break;
+    if (held >= deps.maxBatchDecodedBytes) {
+      deferRest(ledger, index, held, deps);
+      break;
+    }
     deps.metrics.add(Metric.bytesIn, record.sizeBytes);
     try {
       const groups: LogGroup[] = [];
-      for (const bytes of record.payloads()) groups.push(...deps.decode(bytes).groups);
+      for (const bytes of record.payloads()) {
+        const payload = deps.decode(bytes);
+        groups.push(...payload.groups);
+        held += payload.decodedBytes;
+      }
       decoded.push({ record, groups });
       deps.metrics.add(Metric.logGroups, groups.length);
       deps.metrics.add(
@@ -115,6 +141,17 @@ function decodeAll(ledger: AckLedger, deps: BatchDependencies) {
     }
   }
   return { decoded, poison };
+}
+
+function deferRest(ledger: AckLedger, from: number, held: number, deps: BatchDependencies): void {
+  const rest = ledger.records.slice(from);
+  for (const record of rest) ledger.fail(record, 'batch decode budget reached');
+  deps.metrics.add(Metric.recordsDeferred, rest.length);
+  deps.logger.warn('batch decode budget reached; the rest of the batch will be retried', {
+    decodedBytes: held,
+    maxBatchDecodedBytes: deps.maxBatchDecodedBytes,
+    deferred: rest.length,
+  });
 }
 
 function route(decoded: { record: SourceRecord; groups: LogGroup[] }[], defaults: Destination): FlushGroup[] {

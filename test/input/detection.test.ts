@@ -60,8 +60,8 @@ describe('decodePayload detection (auto)', () => {
     ['base64+gzip+protobuf', base64(gzip(list))],
     ['base64+zstd+protobuf', base64(zstd(list))],
     ['gzip+zstd+protobuf', gzip(zstd(list))],
-  ])('decodes a LogGroupList as %s', (format, bytes) => {
-    expect(decodePayload(bytes, AUTO)).toEqual({ groups, format, control: false });
+  ])('decodes a LogGroupList as %s, counting the bytes decoded after every envelope', (format, bytes) => {
+    expect(decodePayload(bytes, AUTO)).toEqual({ groups, format, control: false, decodedBytes: list.length });
   });
 
   it('accepts MIME-wrapped base64 with CRLF line breaks, a trailing newline, and the URL-safe alphabet', () => {
@@ -74,7 +74,7 @@ describe('decodePayload detection (auto)', () => {
 
   it('decodes a single LogGroup (not wrapped in a list), raw and compressed', () => {
     const group = groups[0]!;
-    expect(decodePayload(encodeLogGroup(group), AUTO)).toEqual({
+    expect(decodePayload(encodeLogGroup(group), AUTO)).toMatchObject({
       groups: [group],
       format: 'protobuf-loggroup',
       control: false,
@@ -85,7 +85,12 @@ describe('decodePayload detection (auto)', () => {
   });
 
   it('reads an empty payload as an empty LogGroupList', () => {
-    expect(decodePayload(new Uint8Array(), AUTO)).toEqual({ groups: [], format: 'protobuf', control: false });
+    expect(decodePayload(new Uint8Array(), AUTO)).toEqual({
+      groups: [],
+      format: 'protobuf',
+      control: false,
+      decodedBytes: 0,
+    });
   });
 
   it('tells a LogGroupList whose first length byte is `{` from JSON text starting with a newline', () => {
@@ -105,7 +110,7 @@ describe('decodePayload detection (auto)', () => {
 
   it('detects the JSON form, with or without a BOM and leading whitespace', () => {
     const text = encodeLogGroupListJson(groups);
-    expect(decodePayload(utf8(text), AUTO)).toEqual({ groups, format: 'json', control: false });
+    expect(decodePayload(utf8(text), AUTO)).toMatchObject({ groups, format: 'json', control: false });
     expect(decodePayload(utf8(`\uFEFF \r\n\t${text}`), AUTO).groups).toEqual(groups);
     expect(decodePayload(base64(gzip(text)), AUTO).format).toBe('base64+gzip+json');
   });
@@ -117,7 +122,7 @@ describe('decodePayload detection (auto)', () => {
       control: false,
     });
     expect(decodePayload(utf8(data), AUTO).format).toBe('cloudwatch-subscription');
-    expect(decodePayload(gzip(CLOUDWATCH_CONTROL), AUTO)).toEqual({
+    expect(decodePayload(gzip(CLOUDWATCH_CONTROL), AUTO)).toMatchObject({
       groups: [],
       format: 'gzip+cloudwatch-subscription',
       control: true,
@@ -132,7 +137,7 @@ describe('decodePayload detection (auto)', () => {
       'converter-json:custom_single_flatten',
     );
     const lines = group.logs.map((log) => customSingleLine(group, log, { nanoseconds: true })).join('\n');
-    expect(decodePayload(utf8(lines), AUTO)).toEqual({
+    expect(decodePayload(utf8(lines), AUTO)).toMatchObject({
       groups: [group],
       format: 'converter-json:jsonline',
       control: false,
