@@ -63,8 +63,6 @@ export class CloudWatchLogsWriter {
   readonly #options: CloudWatchLogsWriterOptions;
   /** One creation in flight per stream, shared by the requests that need it. */
   readonly #ensuring = new Map<string, Promise<void>>();
-  /** Groups created by us whose retention policy is not set yet. */
-  readonly #retentionPending = new Set<string>();
 
   constructor(options: CloudWatchLogsWriterOptions) {
     this.#options = options;
@@ -147,7 +145,7 @@ export class CloudWatchLogsWriter {
   async #createStream(logGroupName: string, logStreamName: string, signal: AbortSignal): Promise<void> {
     const { cache, client } = this.#options;
     // A group we created earlier whose retention could not be set yet: finish that first.
-    if (this.#retentionPending.has(logGroupName)) await this.#createGroup(logGroupName, signal);
+    if (cache.retentionPending(logGroupName)) await this.#createGroup(logGroupName, signal);
     const createStream = () =>
       client
         .send(new CreateLogStreamCommand({ logGroupName, logStreamName }), { abortSignal: signal })
@@ -166,19 +164,23 @@ export class CloudWatchLogsWriter {
   }
 
   async #createGroup(logGroupName: string, signal: AbortSignal): Promise<void> {
-    const { client, kmsKeyId, retentionDays } = this.#options;
+    const { client, kmsKeyId, retentionDays, cache } = this.#options;
+    // The group was missing a moment ago, so whoever creates it now is this function: it gets the
+    // configured retention even when our CreateLogGroup's answer was lost and a retry finds it
+    // existing. Existing groups (created in advance) never get here: their retention is theirs.
+    // Pending in the process-wide cache, so a retention call that failed is made again by the next
+    // flusher of this environment.
+    if (retentionDays !== undefined) cache.markRetentionPending(logGroupName);
     try {
       await client.send(new CreateLogGroupCommand({ logGroupName, kmsKeyId }), { abortSignal: signal });
-      if (retentionDays !== undefined) this.#retentionPending.add(logGroupName);
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
     }
-    // Only on groups we created: an existing group's retention belongs to whoever made it.
-    if (retentionDays !== undefined && this.#retentionPending.has(logGroupName)) {
+    if (retentionDays !== undefined && cache.retentionPending(logGroupName)) {
       await client.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: retentionDays }), {
         abortSignal: signal,
       });
-      this.#retentionPending.delete(logGroupName);
+      cache.retentionSet(logGroupName);
     }
   }
 

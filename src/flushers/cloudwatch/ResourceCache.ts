@@ -2,7 +2,8 @@
 export const DEFAULT_RESOURCE_CACHE_SIZE = 10_000;
 
 /**
- * The log streams (and so their groups) known to exist, so warm invocations skip the create calls.
+ * The log streams (and so their groups) known to exist, so warm invocations skip the create calls,
+ * and the groups created here whose retention policy still has to be set.
  * Bounded: past `maxEntries` the oldest names are forgotten (and at worst created again, which is
  * harmless: ResourceAlreadyExistsException counts as success).
  *
@@ -15,6 +16,8 @@ export const DEFAULT_RESOURCE_CACHE_SIZE = 10_000;
  */
 export class ResourceCache {
   readonly #streams = new Set<string>();
+  /** Groups this process created whose retention policy is not set yet. */
+  readonly #retentionPending = new Set<string>();
 
   constructor(readonly maxEntries = DEFAULT_RESOURCE_CACHE_SIZE) {}
 
@@ -42,12 +45,25 @@ export class ResourceCache {
     for (const key of this.#streams) if (key.startsWith(prefix)) this.#streams.delete(key);
   }
 
+  markRetentionPending(group: string): void {
+    this.#retentionPending.add(group);
+  }
+
+  retentionPending(group: string): boolean {
+    return this.#retentionPending.has(group);
+  }
+
+  retentionSet(group: string): void {
+    this.#retentionPending.delete(group);
+  }
+
   get size(): number {
     return this.#streams.size;
   }
 
   clear(): void {
     this.#streams.clear();
+    this.#retentionPending.clear();
   }
 }
 

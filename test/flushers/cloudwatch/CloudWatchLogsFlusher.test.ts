@@ -117,6 +117,28 @@ describe('CloudWatchLogsFlusher: log groups, streams and messages', () => {
     expect(labels(await readEvents(h.client, GROUP, STREAM))).toEqual(['a']);
   });
 
+  it('sets the retention of a group it created when the CreateLogGroup answer was lost', async () => {
+    const flusher = await h.start({ CWL_RETENTION_DAYS: '14' });
+    // The service creates the group, the answer never arrives; the retry finds the group existing.
+    h.endpoint.schedule('CreateLogGroup', { kind: 'drop-response' });
+    await flusher.flush('shop', 'nginx', 'cfg', [timedGroup([['a', NOW]])]);
+    expect(h.endpoint.count('CreateLogGroup')).toBe(2);
+    expect(h.endpoint.service.groups.get(GROUP)!.retentionInDays).toBe(14);
+    expect(labels(await readEvents(h.client, GROUP, STREAM))).toEqual(['a']);
+  });
+
+  it('sets a retention that failed with one flusher from the next one in the same environment', async () => {
+    const cache = new ResourceCache();
+    const first = await h.start({ CWL_RETENTION_DAYS: '14' }, { cache });
+    h.endpoint.schedule('PutRetentionPolicy', { kind: 'error', status: 400, type: 'AccessDeniedException' });
+    await expect(first.flush('shop', 'nginx', 'cfg', [timedGroup([['a', NOW]])])).rejects.toThrow();
+    await first.stop(); // retired at a deadline, say: a fresh flusher serves the redelivery
+    const second = await h.start({ CWL_RETENTION_DAYS: '14' }, { cache });
+    await second.flush('shop', 'nginx', 'cfg', [timedGroup([['a', NOW]])]);
+    expect(h.endpoint.service.groups.get(GROUP)!.retentionInDays).toBe(14);
+    expect(labels(await readEvents(h.client, GROUP, STREAM))).toEqual(['a']);
+  });
+
   it('fails for good, creating nothing, when the stream is missing and CWL_CREATE is off', async () => {
     const flusher = await h.start({ CWL_CREATE: 'false' });
     const error = await flusher
