@@ -3,11 +3,13 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { FlushError } from '../errors.ts';
 import type { FlusherLogger, FlusherMetrics } from '../flusher/Flusher.ts';
 import { packBatches } from '../flushers/cloudwatch/batcher.ts';
+import { batchKey } from '../flushers/cloudwatch/batchKey.ts';
 import { CloudWatchLogsWriter } from '../flushers/cloudwatch/CloudWatchLogsWriter.ts';
 import type { CloudWatchQuarantineConfig } from '../flushers/cloudwatch/config.ts';
 import { createCloudWatchLogsClient } from '../flushers/cloudwatch/createCloudWatchLogsFlusher.ts';
 import { MAX_EVENT_MESSAGE_BYTES } from '../flushers/cloudwatch/limits.ts';
 import { processResourceCache, type ResourceCache } from '../flushers/cloudwatch/ResourceCache.ts';
+import { DurableKeys } from '../shared/DurableKeys.ts';
 import type { QuarantineEntry, QuarantineSink } from './QuarantineSink.ts';
 
 /** Longest `detail` kept in a quarantine event, in characters; longer ones are cut with a marker. */
@@ -36,6 +38,8 @@ export interface CloudWatchQuarantineSinkDeps {
   readonly now?: () => number;
   readonly logger?: FlusherLogger;
   readonly metrics?: FlusherMetrics;
+  /** The parts known stored. Default: this sink's own memory (one sink serves an environment). */
+  readonly storedParts?: DurableKeys;
 }
 
 /**
@@ -54,10 +58,12 @@ export class CloudWatchQuarantineSink implements QuarantineSink {
   readonly #config: CloudWatchQuarantineConfig;
   readonly #writer: CloudWatchLogsWriter;
   readonly #now: () => number;
+  readonly #storedParts: DurableKeys;
 
   constructor(config: CloudWatchQuarantineConfig, deps: CloudWatchQuarantineSinkDeps) {
     this.#config = config;
     this.#now = deps.now ?? Date.now;
+    this.#storedParts = deps.storedParts ?? new DurableKeys();
     this.#writer = new CloudWatchLogsWriter({
       client: deps.client,
       create: config.create,
@@ -83,6 +89,13 @@ export class CloudWatchQuarantineSink implements QuarantineSink {
       bytes: Buffer.byteLength(message),
     }));
     for (const batch of packBatches(events)) {
+      // Parts stored by an earlier attempt are not sent again (the timestamp is not part of the key).
+      const key = batchKey(
+        logGroupName,
+        logStreamName,
+        batch.events.map((e) => e.message),
+      );
+      if (this.#storedParts.has(key)) continue;
       const logEvents = batch.events.map((e) => ({ timestamp: e.timestamp, message: e.message }));
       const rejected = await this.#writer.put(logGroupName, logStreamName, logEvents, signal);
       if (rejected.length > 0) {
@@ -92,6 +105,7 @@ export class CloudWatchQuarantineSink implements QuarantineSink {
           true,
         );
       }
+      this.#storedParts.add(key);
     }
   }
 }

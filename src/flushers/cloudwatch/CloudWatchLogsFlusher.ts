@@ -4,8 +4,10 @@ import type { Flusher, FlusherContext, FlushOptions, StopOptions } from '../../f
 import { FlusherLifecycle } from '../../flusher/FlusherLifecycle.ts';
 import type { LogGroup } from '../../protocol/LogGroup.ts';
 import type { QuarantineSink } from '../../quarantine/QuarantineSink.ts';
+import { DurableKeys } from '../../shared/DurableKeys.ts';
 import { runWorkers } from '../../shared/runWorkers.ts';
 import { type Batch, packBatches, splitByWindow } from './batcher.ts';
+import { batchKey } from './batchKey.ts';
 import { CloudWatchLogsWriter } from './CloudWatchLogsWriter.ts';
 import type { CloudWatchLogsConfig } from './config.ts';
 import { buildStreamEvents, type CwlEvent, type StreamEvents } from './events.ts';
@@ -23,7 +25,16 @@ export interface CloudWatchLogsFlusherDeps {
   readonly now?: () => number;
   /** Randomness for backoff jitter. Default `Math.random`. */
   readonly random?: () => number;
+  /** The batches known stored, across flusher instances. Default: the process-wide memory. */
+  readonly storedBatches?: DurableKeys;
 }
+
+/**
+ * The process-wide memory of stored batches: a redelivered batch (same records, so the same
+ * requests) skips what an earlier attempt in this environment already stored, instead of storing
+ * it again (PutLogEvents has no idempotency key).
+ */
+export const processStoredBatches = new DurableKeys();
 
 interface Job {
   readonly stream: StreamEvents;
@@ -110,51 +121,82 @@ export class CloudWatchLogsFlusher implements Flusher {
         }
         for (const batch of packBatches(accepted)) jobs.push({ stream, batch });
       }
-      // Without a quarantine, refused events could only be dropped: hand the records back instead.
-      if (refused.length > 0) requireQuarantine(context.quarantine);
-
-      let stored = 0;
-      await runWorkers(jobs, config.concurrency, signal, async ({ stream, batch }, jobSignal) => {
-        const events = batch.events.map(({ timestamp, message }) => ({ timestamp, message }));
-        const rejected = await this.#writer!.put(
-          stream.logGroupName,
-          stream.logStreamName,
-          events,
-          jobSignal,
-        );
-        for (const { index, kind } of rejected) {
-          refused.push(refusal(stream, batch.events[index]!, kind, RefusalStage.byService));
-        }
-        stored += events.length - rejected.length;
-      });
-      context.metrics.addMetric('CloudWatchLogsEventsStored', 'Count', stored);
-      if (refused.length === 0) return;
-
-      const quarantine = requireQuarantine(context.quarantine);
-      const entries = refusedEventEntries(refused, {
+      const where = {
         logGroups,
-        recordIds: options?.recordIds,
+        recordIds: keyedRecordIds(options?.recordIds, logGroups),
         project,
         logstore,
-      });
-      await runWorkers(entries, config.concurrency, signal, async (entry, entrySignal) => {
-        try {
-          await quarantine.put(entry, entrySignal);
-        } catch (error) {
-          if (entrySignal.aborted) throw error;
-          throw new FlushError(
-            `cloudwatch-logs: could not quarantine refused events of record ${entry.recordId}`,
-            true,
-            { cause: error },
-          );
+      };
+      // Refusals known before sending are quarantined first: if that fails, nothing was stored twice.
+      await this.#quarantine(refused, where, signal);
+
+      const storedBatches = this.#deps.storedBatches ?? processStoredBatches;
+      const byService: RefusedEvent[] = [];
+      const storedOnceQuarantined: string[] = [];
+      let stored = 0;
+      let skipped = 0;
+      await runWorkers(jobs, config.concurrency, signal, async ({ stream, batch }, jobSignal) => {
+        const { logGroupName, logStreamName } = stream;
+        const recordIds = where.recordIds;
+        const key =
+          recordIds === undefined
+            ? undefined
+            : batchKey(
+                logGroupName,
+                logStreamName,
+                batch.events.map((e) => `${recordIds[e.groupIndex]}\n${e.timestamp}\n${e.message}`),
+              );
+        if (key !== undefined && storedBatches.has(key)) {
+          skipped += batch.events.length;
+          return;
+        }
+        const events = batch.events.map(({ timestamp, message }) => ({ timestamp, message }));
+        const rejected = await this.#writer!.put(logGroupName, logStreamName, events, jobSignal);
+        for (const { index, kind } of rejected) {
+          byService.push(refusal(stream, batch.events[index]!, kind, RefusalStage.byService));
+        }
+        stored += events.length - rejected.length;
+        // A batch with refused events counts as done only once those are quarantined too.
+        if (key !== undefined) {
+          if (rejected.length === 0) storedBatches.add(key);
+          else storedOnceQuarantined.push(key);
         }
       });
-      countRefusals(refused, context.metrics);
-      context.logger.warn('cloudwatch-logs: refused events quarantined', {
-        events: refused.length,
-        entries: entries.length,
-        quarantine: quarantine.description(),
-      });
+      context.metrics.addMetric('CloudWatchLogsEventsStored', 'Count', stored);
+      if (skipped > 0) context.metrics.addMetric('CloudWatchLogsEventsAlreadyStored', 'Count', skipped);
+      await this.#quarantine(byService, where, signal);
+      for (const key of storedOnceQuarantined) storedBatches.add(key);
+    });
+  }
+
+  /** Quarantine refused events (grouped per source record); rejects if any entry could not be written. */
+  async #quarantine(
+    refused: readonly RefusedEvent[],
+    where: Parameters<typeof refusedEventEntries>[1],
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (refused.length === 0) return;
+    // Without a quarantine, refused events could only be dropped: hand the records back instead.
+    const quarantine = requireQuarantine(this.#lifecycle.context.quarantine);
+    const entries = refusedEventEntries(refused, where);
+    await runWorkers(entries, this.#config.concurrency, signal, async (entry, entrySignal) => {
+      try {
+        await quarantine.put(entry, entrySignal);
+      } catch (error) {
+        if (entrySignal.aborted) throw error;
+        throw new FlushError(
+          `cloudwatch-logs: could not quarantine refused events of record ${entry.recordId}`,
+          true,
+          { cause: error },
+        );
+      }
+    });
+    const { metrics, logger } = this.#lifecycle.context;
+    countRefusals(refused, metrics);
+    logger.warn('cloudwatch-logs: refused events quarantined', {
+      events: refused.length,
+      entries: entries.length,
+      quarantine: quarantine.description(),
     });
   }
 
@@ -176,6 +218,14 @@ function refusal(
   stage: RefusalStage,
 ): RefusedEvent {
   return { event, kind, stage, logGroupName: stream.logGroupName, logStreamName: stream.logStreamName };
+}
+
+/** Record ids usable as event identities: one per LogGroup, or none at all. */
+function keyedRecordIds(
+  recordIds: readonly string[] | undefined,
+  logGroups: readonly LogGroup[],
+): readonly string[] | undefined {
+  return recordIds !== undefined && recordIds.length === logGroups.length ? recordIds : undefined;
 }
 
 function requireQuarantine(quarantine: QuarantineSink | undefined): QuarantineSink {

@@ -1,5 +1,6 @@
 import { CloudWatchLogsClient, type CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { DurableKeys } from '../../shared/DurableKeys.ts';
 import { CloudWatchLogsFlusher } from './CloudWatchLogsFlusher.ts';
 import type { CloudWatchLogsConfig } from './config.ts';
 import type { ResourceCache } from './ResourceCache.ts';
@@ -40,6 +41,8 @@ export interface CreateCloudWatchLogsFlusherOptions {
   readonly cache?: ResourceCache;
   /** Clock for the time-window check. Default `Date.now`. */
   readonly now?: () => number;
+  /** Default: the process-wide memory of stored batches, so redeliveries skip what was stored. */
+  readonly storedBatches?: DurableKeys;
 }
 
 /**
@@ -61,5 +64,6 @@ export function createCloudWatchLogsFlusher(
     ownsClient: options.client === undefined,
     cache: options.cache,
     now: options.now,
+    storedBatches: options.storedBatches,
   });
 }

@@ -1,9 +1,9 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { S3QuarantineSink } from '../../quarantine/S3QuarantineSink.ts';
+import { DurableKeys } from '../../shared/DurableKeys.ts';
 import { CircuitBreaker } from './CircuitBreaker.ts';
 import type { S3Config } from './config.ts';
 import { createS3Client } from './createS3Client.ts';
-import { DurableKeys } from './DurableKeys.ts';
 import { S3Flusher } from './S3Flusher.ts';
 
 /** Everything `FLUSHER=s3` needs in one execution environment. */

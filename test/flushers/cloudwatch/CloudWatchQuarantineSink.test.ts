@@ -99,6 +99,29 @@ describe('CloudWatchQuarantineSink', () => {
     ).toBe(true);
   });
 
+  it('does not store again the parts an earlier attempt stored', async () => {
+    const payload = Buffer.alloc(1_800_000, 7);
+    const quarantine = sink();
+    // Part 1 is stored; part 2 fails three times (every attempt); part 3 is never reached.
+    endpoint.schedule(
+      'PutLogEvents',
+      { kind: 'delay', ms: 0 },
+      { kind: 'unavailable' },
+      { kind: 'unavailable' },
+      { kind: 'unavailable' },
+    );
+    await expect(quarantine.put(entry(payload))).rejects.toBeInstanceOf(FlushError);
+    await quarantine.put(entry(payload));
+    const stored = await readEvents(client, '/loggroup-flusher/quarantine', 'quarantine');
+    const parts = stored.map((e) => (JSON.parse(e.message) as QuarantineEventMessage).part);
+    expect(parts).toEqual([1, 2, 3]); // each once, in order
+    expect(
+      reassemble(stored.map((e) => e.message))
+        .get('m-1')!
+        .equals(payload),
+    ).toBe(true);
+  });
+
   it('keeps an empty payload as one part and cuts an oversized detail with a marker', () => {
     const [message] = quarantineMessages(entry(new Uint8Array(), { detail: 'd'.repeat(10_000) }));
     const parsed = JSON.parse(message!) as QuarantineEventMessage;

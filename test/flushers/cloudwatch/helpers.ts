@@ -11,6 +11,7 @@ import {
 } from '../../../src/flushers/cloudwatch/createCloudWatchLogsFlusher.ts';
 import { ResourceCache } from '../../../src/flushers/cloudwatch/ResourceCache.ts';
 import type { LogGroup } from '../../../src/protocol/LogGroup.ts';
+import { DurableKeys } from '../../../src/shared/DurableKeys.ts';
 import { CloudWatchLogsEndpoint } from '../../fixtures/cwl/CloudWatchLogsEndpoint.ts';
 import { type FakeContext, fakeContext } from '../../helpers/fakeContext.ts';
 import { aLogGroup } from '../../helpers/logGroups.ts';
@@ -90,6 +91,7 @@ export interface LoopbackHarness {
     env?: Record<string, string>,
     options?: {
       cache?: ResourceCache;
+      storedBatches?: DurableKeys;
       context?: FakeContext;
       config?: Partial<CloudWatchLogsConfig>;
       client?: CloudWatchLogsClient;
@@ -128,7 +130,12 @@ export function useLoopbackFlusher(): LoopbackHarness {
     async start(env = {}, options = {}) {
       const flusher = createCloudWatchLogsFlusher(
         { ...testConfig(env), ...options.config },
-        { client: options.client ?? client!, cache: options.cache ?? new ResourceCache(), now: () => NOW },
+        {
+          client: options.client ?? client!,
+          cache: options.cache ?? new ResourceCache(),
+          storedBatches: options.storedBatches ?? new DurableKeys(),
+          now: () => NOW,
+        },
       );
       flushers.push(flusher);
       context = options.context ?? fakeContext();

@@ -13,21 +13,22 @@ export const DURABLE_KEYS_REMEMBERED = 20_000;
 /**
  * How long a key is trusted by default: long enough for the redeliveries of one batch (Kinesis
  * retries within seconds; SQS after its visibility timeout, 370 s in this deployment), short
- * enough that objects deleted by an operator are not taken as present for long.
+ * enough that data deleted by an operator is not taken as present for long.
  */
 export const DURABLE_KEYS_TTL_MS = 60 * 60_000;
 
 /**
- * Object keys (with their bucket) this execution environment has seen S3 confirm (written, or
- * found present by a 412), so a redelivered batch skips them instead of sending every object
- * again.
+ * Keys of writes this execution environment has seen the destination confirm (S3 objects, written
+ * or found present; CloudWatch Logs batches, stored), so a redelivered batch skips them instead of
+ * sending everything again.
  *
- * Why: a batch whose objects take longer to write than one invocation has is acked only when all
- * are durable. Without this memory each retry starts over from the first object (a 412 costs a
- * full request), never gets further than the attempt before, and the batch never completes. With
- * it, each retry in the same environment goes on where the last one stopped. Keys are remembered
- * only after S3 confirmed them, so skipping one never skips a write that did not happen; a key
- * forgotten (capacity, age) costs one 412, nothing more.
+ * Why: a batch is acked only when all of its writes are durable. Without this memory each retry
+ * starts over from the first write, so a batch too large for one invocation never gets further
+ * than the attempt before (S3), and every redelivery stores again what was already stored
+ * (CloudWatch Logs, which has no idempotency key). With it, each retry in the same environment
+ * goes on where the last one stopped. A key is added only after the destination confirmed it, so
+ * skipping one never skips a write that did not happen; a key forgotten (capacity, age) costs one
+ * write again, nothing more.
  *
  * @example
  * ```ts

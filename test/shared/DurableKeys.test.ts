@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DurableKeys } from '../../../src/flushers/s3/DurableKeys.ts';
+import { DurableKeys } from '../../src/shared/DurableKeys.ts';
 
 describe('DurableKeys', () => {
   it('remembers keys up to its capacity, forgetting the least recently confirmed first', () => {

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { DurableKeys } from '../../../src/shared/DurableKeys.ts';
+import { fakeContext } from '../../helpers/fakeContext.ts';
+import {
+  DAY,
+  GROUP,
+  HOUR,
+  labels,
+  NOW,
+  readEvents,
+  STREAM,
+  timedGroup,
+  useLoopbackFlusher,
+} from './helpers.ts';
+
+/** Nine events the 24 h span rule splits into three PutLogEvents requests. */
+function threeBatches(): Array<[string, number]> {
+  const times: Array<[string, number]> = [];
+  for (let i = 0; i < 9; i++) times.push([`e${i}`, NOW - 60 * HOUR + Math.floor(i / 3) * 25 * HOUR + i]);
+  return times;
+}
+
+describe('CloudWatchLogsFlusher: redelivered records', () => {
+  const h = useLoopbackFlusher();
+
+  it('skips the requests an earlier attempt stored, also from a fresh flusher of the environment', async () => {
+    const storedBatches = new DurableKeys();
+    const first = await h.start({ CWL_CONCURRENCY: '1', CWL_MAX_ATTEMPTS: '2' }, { storedBatches });
+    const times = threeBatches();
+    // The first request is stored; the second fails for good (two 503s); the third never starts.
+    h.endpoint.schedule(
+      'PutLogEvents',
+      { kind: 'delay', ms: 0 },
+      { kind: 'unavailable' },
+      { kind: 'unavailable' },
+    );
+    await expect(
+      first.flush('shop', 'nginx', 'cfg', [timedGroup(times)], { recordIds: ['r1'] }),
+    ).rejects.toThrow();
+    await first.stop();
+
+    const second = await h.start({ CWL_CONCURRENCY: '1' }, { storedBatches });
+    const sent = h.endpoint.count('PutLogEvents');
+    await second.flush('shop', 'nginx', 'cfg', [timedGroup(times)], { recordIds: ['r1'] });
+
+    expect(h.endpoint.count('PutLogEvents') - sent).toBe(2);
+    expect(labels(await readEvents(h.client, GROUP, STREAM))).toEqual(times.map(([label]) => label));
+    expect(h.context.metricValues.get('CloudWatchLogsEventsAlreadyStored')).toBe(3);
+  });
+
+  it('stores identical logs of different records, and everything again without record ids', async () => {
+    const flusher = await h.start();
+    const group = timedGroup([['same', NOW]]);
+    await flusher.flush('shop', 'nginx', 'cfg', [group], { recordIds: ['r1'] });
+    await flusher.flush('shop', 'nginx', 'cfg', [group], { recordIds: ['r2'] });
+    await flusher.flush('shop', 'nginx', 'cfg', [group]);
+    await flusher.flush('shop', 'nginx', 'cfg', [group]);
+    expect(labels(await readEvents(h.client, GROUP, STREAM))).toEqual(['same', 'same', 'same', 'same']);
+  });
+
+  it('quarantines what it refuses before sending first: if that fails, nothing is stored', async () => {
+    let failing = true;
+    const context = fakeContext();
+    const quarantine = context.quarantine!;
+    const flusher = await h.start(
+      {},
+      {
+        context: {
+          ...context,
+          quarantine: {
+            description: () => 'flaky',
+            put: async (entry, signal) => {
+              if (failing) throw new Error('quarantine unavailable');
+              await quarantine.put(entry, signal);
+            },
+          },
+        },
+      },
+    );
+    const groups = [
+      timedGroup([
+        ['ok', NOW],
+        ['too-old', NOW - 15 * DAY],
+      ]),
+    ];
+    await expect(flusher.flush('shop', 'nginx', 'cfg', groups, { recordIds: ['r1'] })).rejects.toThrow(
+      /could not quarantine/,
+    );
+    expect(h.endpoint.count('PutLogEvents')).toBe(0);
+
+    failing = false;
+    await flusher.flush('shop', 'nginx', 'cfg', groups, { recordIds: ['r1'] });
+    expect(labels(await readEvents(h.client, GROUP, STREAM))).toEqual(['ok']);
+    expect(context.quarantined.map((q) => q.recordId)).toEqual(['r1']);
+  });
+});
