@@ -21,7 +21,7 @@ import type { QuarantineSink } from '../src/quarantine/QuarantineSink.ts';
 import { createKinesisHandler } from '../src/runtime/handlers.ts';
 import { startChildServer } from './lib/childServer.ts';
 import { cloudWatchBatch } from './lib/cloudwatchBatch.ts';
-import { describeBatch } from './lib/kinesisBatch.ts';
+import { describeBatch, withFreshSequenceNumbers } from './lib/kinesisBatch.ts';
 import { minimumSortedRequests, requestLowerBound } from './lib/minimumRequests.ts';
 import { benchArgs, progress, report } from './lib/result.ts';
 import { mbPerSecond, median, round, timeRoundsAsync } from './lib/timing.ts';
@@ -92,8 +92,10 @@ try {
     shutdownHook: false,
     logger: new Logger({ serviceName: 'bench', logLevel: 'WARN' }),
   });
+  let eventCopies = 0;
   const invoke = async () => {
-    const response = await handler(batch.event, localLambdaContext(60_000, 'bench-cloudwatch'));
+    const event = withFreshSequenceNumbers(batch.event, ++eventCopies);
+    const response = await handler(event, localLambdaContext(60_000, 'bench-cloudwatch'));
     if (response.batchItemFailures.length > 0) {
       throw new Error(`handler reported failures: ${JSON.stringify(response.batchItemFailures)}`);
     }

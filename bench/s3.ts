@@ -20,7 +20,13 @@ import { partitionByHour } from '../src/flushers/s3/partitionByHour.ts';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, decodePayload, InputFormat } from '../src/input/decodePayload.ts';
 import { createKinesisHandler } from '../src/runtime/handlers.ts';
 import { cpuMetered } from './lib/cpuTime.ts';
-import { describeBatch, kinesisBatch, QUICK_BATCH, SIX_MB_BATCH } from './lib/kinesisBatch.ts';
+import {
+  describeBatch,
+  kinesisBatch,
+  QUICK_BATCH,
+  SIX_MB_BATCH,
+  withFreshSequenceNumbers,
+} from './lib/kinesisBatch.ts';
 import { naiveKinesisToS3Handler } from './lib/naiveKinesisToS3.ts';
 import { benchArgs, progress, report } from './lib/result.ts';
 import { listKeys, readObject } from './lib/s3Objects.ts';
@@ -75,8 +81,10 @@ try {
     project: PROJECT,
     logstore: LOGSTORE,
   });
+  let eventCopies = 0;
   const invoke = async (handler: typeof naive, name: string) => {
-    const response = await handler(batch.event, localLambdaContext(60_000, `bench-${name}`));
+    const event = withFreshSequenceNumbers(batch.event, ++eventCopies);
+    const response = await handler(event, localLambdaContext(60_000, `bench-${name}`));
     if (response.batchItemFailures.length > 0) {
       throw new Error(`${name} reported failures: ${JSON.stringify(response.batchItemFailures)}`);
     }

@@ -110,3 +110,22 @@ export function kinesisEvent(
 export function describeBatch(batch: KinesisBatch): string {
   return `Kinesis event of ${batch.records} records, ${(batch.base64Bytes / 1e6).toFixed(2)} MB base64 (${(batch.protobufBytes / 1e6).toFixed(2)} MB LogGroupList protobuf): ${batch.groups} LogGroups, ${batch.logs} seeded logs (mean ${Math.round(batch.protobufBytes / batch.logs)} B as protobuf)`;
 }
+
+/**
+ * The same records under new sequence numbers, as if the producer had put the same data again
+ * (`round` numbers the copy). The data strings are shared, not copied. Benchmarks invoke with a
+ * fresh copy each time: the flushers remember what they stored per record id, so handling the very
+ * same event twice would skip the writes instead of measuring them.
+ */
+export function withFreshSequenceNumbers(event: KinesisStreamEvent, round: number): KinesisStreamEvent {
+  return {
+    Records: event.Records.map((record) => {
+      const sequenceNumber = `${record.kinesis.sequenceNumber}-${round}`;
+      return {
+        ...record,
+        kinesis: { ...record.kinesis, sequenceNumber },
+        eventID: `${SHARD}:${sequenceNumber}`,
+      };
+    }),
+  };
+}

@@ -141,11 +141,7 @@ export class CloudWatchLogsFlusher implements Flusher {
         const key =
           recordIds === undefined
             ? undefined
-            : batchKey(
-                logGroupName,
-                logStreamName,
-                batch.events.map((e) => `${recordIds[e.groupIndex]}\n${e.timestamp}\n${e.message}`),
-              );
+            : batchKey(logGroupName, logStreamName, eventFields(batch.events, recordIds));
         if (key !== undefined && storedBatches.has(key)) {
           skipped += batch.events.length;
           return;
@@ -218,6 +214,15 @@ function refusal(
   stage: RefusalStage,
 ): RefusedEvent {
   return { event, kind, stage, logGroupName: stream.logGroupName, logStreamName: stream.logStreamName };
+}
+
+/** What identifies each event of a batch, for {@link batchKey}: its record, its time, its message. */
+function* eventFields(events: readonly CwlEvent[], recordIds: readonly string[]): Generator<string> {
+  for (const event of events) {
+    yield recordIds[event.groupIndex]!;
+    yield String(event.timestamp);
+    yield event.message;
+  }
 }
 
 /** Record ids usable as event identities: one per LogGroup, or none at all. */
