@@ -1,5 +1,4 @@
-import { setImmediate } from 'node:timers/promises';
-import { PoisonRecordError } from '../errors.ts';
+import type { PoisonRecordError } from '../errors.ts';
 import type { Flusher, FlusherLogger } from '../flusher/Flusher.ts';
 import { raceAbort } from '../flusher/FlusherLifecycle.ts';
 import type { DecodedPayload } from '../input/decodePayload.ts';
@@ -9,6 +8,7 @@ import { runWorkers } from '../shared/runWorkers.ts';
 import type { SourceName, SourceRecord } from '../sources/SourceRecord.ts';
 import type { AckLedger } from './AckLedger.ts';
 import { type BatchMetrics, Metric } from './BatchMetrics.ts';
+import { decodeBatch } from './decodeBatch.ts';
 import { type Destination, destinationKey, resolveDestination } from './routing.ts';
 
 /** Everything `processBatch` needs, injected so it is testable without Lambda. */
@@ -39,7 +39,7 @@ interface FlushGroup {
  * ledger. Never throws for bad input; resolves when every started flush settled or the signal fired.
  */
 export async function processBatch(ledger: AckLedger, deps: BatchDependencies): Promise<void> {
-  const { decoded, poison } = await decodeAll(ledger, deps);
+  const { decoded, poison } = await decodeBatch(ledger, deps);
   if (deps.signal.aborted) return; // the handler reports what is left
   const groups = route(decoded, deps.defaults);
 
@@ -92,66 +92,6 @@ async function runEach<T>(
   } catch (error) {
     if (!deps.signal.aborted) throw error;
   }
-}
-
-/** Decoding longer than this without a break holds back the deadline timer: yield to the event loop. */
-const DECODE_SLICE_MS = 20;
-
-/**
- * Decode the records in order, yielding to the event loop now and then and stopping at the
- * deadline; once the decoded bytes reach the batch's budget, the rest is handed back undecoded.
- */
-async function decodeAll(ledger: AckLedger, deps: BatchDependencies) {
-  const decoded: { record: SourceRecord; groups: LogGroup[] }[] = [];
-  const poison: { record: SourceRecord; error: PoisonRecordError }[] = [];
-  let held = 0;
-  let sliceStarted = performance.now();
-  for (const [index, record] of ledger.records.entries()) {
-    if (performance.now() - sliceStarted > DECODE_SLICE_MS) {
-      await setImmediate();
-      sliceStarted = performance.now();
-    }
-    if (deps.signal.aborted) break;
-    if (held >= deps.maxBatchDecodedBytes) {
-      deferRest(ledger, index, held, deps);
-      break;
-    }
-    deps.metrics.add(Metric.bytesIn, record.sizeBytes);
-    try {
-      const groups: LogGroup[] = [];
-      for (const bytes of record.payloads()) {
-        const payload = deps.decode(bytes);
-        groups.push(...payload.groups);
-        held += payload.decodedBytes;
-      }
-      decoded.push({ record, groups });
-      deps.metrics.add(Metric.logGroups, groups.length);
-      deps.metrics.add(
-        Metric.logs,
-        groups.reduce((n, g) => n + g.logs.length, 0),
-      );
-    } catch (error) {
-      if (error instanceof PoisonRecordError) {
-        poison.push({ record, error });
-      } else {
-        // A decoder bug, not bad input: retry rather than quarantine data that may be fine.
-        deps.logger.error('unexpected decoder failure', { recordId: record.id, error: String(error) });
-        ledger.fail(record, 'unexpected decoder failure');
-      }
-    }
-  }
-  return { decoded, poison };
-}
-
-function deferRest(ledger: AckLedger, from: number, held: number, deps: BatchDependencies): void {
-  const rest = ledger.records.slice(from);
-  for (const record of rest) ledger.fail(record, 'batch decode budget reached');
-  deps.metrics.add(Metric.recordsDeferred, rest.length);
-  deps.logger.warn('batch decode budget reached; the rest of the batch will be retried', {
-    decodedBytes: held,
-    maxBatchDecodedBytes: deps.maxBatchDecodedBytes,
-    deferred: rest.length,
-  });
 }
 
 function route(decoded: { record: SourceRecord; groups: LogGroup[] }[], defaults: Destination): FlushGroup[] {
