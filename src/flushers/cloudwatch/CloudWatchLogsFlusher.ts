@@ -25,16 +25,26 @@ export interface CloudWatchLogsFlusherDeps {
   readonly now?: () => number;
   /** Randomness for backoff jitter. Default `Math.random`. */
   readonly random?: () => number;
-  /** The batches known stored, across flusher instances. Default: the process-wide memory. */
+  /** The batches known stored, across flusher instances. Default: the client's process-wide memory. */
   readonly storedBatches?: DurableKeys;
 }
 
 /**
- * The process-wide memory of stored batches: a redelivered batch (same records, so the same
- * requests) skips what an earlier attempt in this environment already stored, instead of storing
- * it again (PutLogEvents has no idempotency key).
+ * The memory of stored requests of each client (one per region and account), kept for the life of
+ * the process: a redelivered batch (same records, so the same requests) skips what an earlier
+ * attempt in this environment already stored, instead of storing it again (PutLogEvents has no
+ * idempotency key).
  */
-export const processStoredBatches = new DurableKeys();
+const storedBatchesByClient = new WeakMap<CloudWatchLogsClient, DurableKeys>();
+
+function storedBatchesOf(client: CloudWatchLogsClient): DurableKeys {
+  let memory = storedBatchesByClient.get(client);
+  if (memory === undefined) {
+    memory = new DurableKeys();
+    storedBatchesByClient.set(client, memory);
+  }
+  return memory;
+}
 
 interface Job {
   readonly stream: StreamEvents;
@@ -130,18 +140,18 @@ export class CloudWatchLogsFlusher implements Flusher {
       // Refusals known before sending are quarantined first: if that fails, nothing was stored twice.
       await this.#quarantine(refused, where, signal);
 
-      const storedBatches = this.#deps.storedBatches ?? processStoredBatches;
+      const storedBatches = this.#deps.storedBatches ?? storedBatchesOf(this.#deps.client);
+      const identities = where.recordIds === undefined ? undefined : groupIdentities(where.recordIds);
       const byService: RefusedEvent[] = [];
       const storedOnceQuarantined: string[] = [];
       let stored = 0;
       let skipped = 0;
       await runWorkers(jobs, config.concurrency, signal, async ({ stream, batch }, jobSignal) => {
         const { logGroupName, logStreamName } = stream;
-        const recordIds = where.recordIds;
         const key =
-          recordIds === undefined
+          identities === undefined
             ? undefined
-            : batchKey(logGroupName, logStreamName, eventFields(batch.events, recordIds));
+            : batchKey(logGroupName, logStreamName, eventFields(batch.events, identities));
         if (key !== undefined && storedBatches.has(key)) {
           skipped += batch.events.length;
           return;
@@ -216,10 +226,27 @@ function refusal(
   return { event, kind, stage, logGroupName: stream.logGroupName, logStreamName: stream.logStreamName };
 }
 
-/** What identifies each event of a batch, for {@link batchKey}: its record, its time, its message. */
-function* eventFields(events: readonly CwlEvent[], recordIds: readonly string[]): Generator<string> {
+/**
+ * What identifies each LogGroup of the flush across redeliveries: its record and its place among
+ * that record's groups (not its place in the flush, which changes when records are regrouped).
+ */
+function groupIdentities(recordIds: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return recordIds.map((recordId) => {
+    const ordinal = seen.get(recordId) ?? 0;
+    seen.set(recordId, ordinal + 1);
+    return `${recordId}#${ordinal}`;
+  });
+}
+
+/**
+ * What identifies each event of a batch, for {@link batchKey}: its group's identity and its place
+ * in that group (unique, even for identical logs of one record), then its time and message.
+ */
+function* eventFields(events: readonly CwlEvent[], groups: readonly string[]): Generator<string> {
   for (const event of events) {
-    yield recordIds[event.groupIndex]!;
+    yield groups[event.groupIndex]!;
+    yield String(event.logIndex);
     yield String(event.timestamp);
     yield event.message;
   }

@@ -144,8 +144,10 @@ export class CloudWatchLogsWriter {
 
   async #createStream(logGroupName: string, logStreamName: string, signal: AbortSignal): Promise<void> {
     const { cache, client } = this.#options;
-    // A group we created earlier whose retention could not be set yet: finish that first.
-    if (cache.retentionPending(logGroupName)) await this.#createGroup(logGroupName, signal);
+    // A group we created (or may have created) whose retention is not set yet: finish that first.
+    if (cache.retentionPending(logGroupName) || cache.createUncertain(logGroupName)) {
+      await this.#createGroup(logGroupName, signal);
+    }
     const createStream = () =>
       client
         .send(new CreateLogStreamCommand({ logGroupName, logStreamName }), { abortSignal: signal })
@@ -165,17 +167,24 @@ export class CloudWatchLogsWriter {
 
   async #createGroup(logGroupName: string, signal: AbortSignal): Promise<void> {
     const { client, kmsKeyId, retentionDays, cache } = this.#options;
-    // The group was missing a moment ago, so whoever creates it now is this function: it gets the
-    // configured retention even when our CreateLogGroup's answer was lost and a retry finds it
-    // existing. Existing groups (created in advance) never get here: their retention is theirs.
-    // Pending in the process-wide cache, so a retention call that failed is made again by the next
-    // flusher of this environment.
-    if (retentionDays !== undefined) cache.markRetentionPending(logGroupName);
+    // A group this function creates gets the configured retention; an existing group's retention
+    // belongs to whoever made it. "Ours" includes a group our earlier CreateLogGroup created
+    // although its answer never came (a timeout, a reset, a 5xx): a retry then finds it existing.
+    // Both marks live in the process-wide cache, so the next flusher of this environment finishes
+    // what a failed attempt left.
     try {
       await client.send(new CreateLogGroupCommand({ logGroupName, kmsKeyId }), { abortSignal: signal });
+      if (retentionDays !== undefined) cache.markRetentionPending(logGroupName);
     } catch (error) {
-      if (!isAlreadyExists(error)) throw error;
+      if (!isAlreadyExists(error)) {
+        if (retentionDays !== undefined && retryable(error)) cache.markCreateUncertain(logGroupName);
+        throw error;
+      }
+      if (retentionDays !== undefined && cache.createUncertain(logGroupName)) {
+        cache.markRetentionPending(logGroupName);
+      }
     }
+    cache.createSettled(logGroupName);
     if (retentionDays !== undefined && cache.retentionPending(logGroupName)) {
       await client.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: retentionDays }), {
         abortSignal: signal,

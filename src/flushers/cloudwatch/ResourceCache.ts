@@ -18,6 +18,8 @@ export class ResourceCache {
   readonly #streams = new Set<string>();
   /** Groups this process created whose retention policy is not set yet. */
   readonly #retentionPending = new Set<string>();
+  /** Groups whose CreateLogGroup got no clear answer: they may exist because of us. */
+  readonly #createUncertain = new Set<string>();
 
   constructor(readonly maxEntries = DEFAULT_RESOURCE_CACHE_SIZE) {}
 
@@ -45,6 +47,18 @@ export class ResourceCache {
     for (const key of this.#streams) if (key.startsWith(prefix)) this.#streams.delete(key);
   }
 
+  markCreateUncertain(group: string): void {
+    this.#createUncertain.add(group);
+  }
+
+  createUncertain(group: string): boolean {
+    return this.#createUncertain.has(group);
+  }
+
+  createSettled(group: string): void {
+    this.#createUncertain.delete(group);
+  }
+
   markRetentionPending(group: string): void {
     this.#retentionPending.add(group);
   }
@@ -64,6 +78,7 @@ export class ResourceCache {
   clear(): void {
     this.#streams.clear();
     this.#retentionPending.clear();
+    this.#createUncertain.clear();
   }
 }
 

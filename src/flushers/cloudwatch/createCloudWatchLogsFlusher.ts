@@ -41,7 +41,7 @@ export interface CreateCloudWatchLogsFlusherOptions {
   readonly cache?: ResourceCache;
   /** Clock for the time-window check. Default `Date.now`. */
   readonly now?: () => number;
-  /** Default: the process-wide memory of stored batches, so redeliveries skip what was stored. */
+  /** Default: the client's process-wide memory of stored requests, so redeliveries skip what was stored. */
   readonly storedBatches?: DurableKeys;
 }
 

@@ -48,6 +48,16 @@ describe('CloudWatchLogsFlusher: redelivered records', () => {
     expect(h.context.metricValues.get('CloudWatchLogsEventsAlreadyStored')).toBe(3);
   });
 
+  it('stores every copy of identical logs of one record, even when they fill several requests', async () => {
+    const flusher = await h.start({ CWL_CONCURRENCY: '1' });
+    // Six identical 600 KB lines at the same second: one per request, all with the same content.
+    const big = 'x'.repeat(600_000);
+    const group = timedGroup(Array.from({ length: 6 }, (): [string, number] => [big, NOW]));
+    await flusher.flush('shop', 'nginx', 'cfg', [group], { recordIds: ['r1'] });
+    expect(h.endpoint.count('PutLogEvents')).toBe(6);
+    expect(await readEvents(h.client, GROUP, STREAM)).toHaveLength(6);
+  });
+
   it('stores identical logs of different records, and everything again without record ids', async () => {
     const flusher = await h.start();
     const group = timedGroup([['same', NOW]]);
