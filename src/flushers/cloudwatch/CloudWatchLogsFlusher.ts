@@ -4,10 +4,10 @@ import type { Flusher, FlusherContext, FlushOptions, StopOptions } from '../../f
 import { FlusherLifecycle } from '../../flusher/FlusherLifecycle.ts';
 import type { LogGroup } from '../../protocol/LogGroup.ts';
 import type { QuarantineSink } from '../../quarantine/QuarantineSink.ts';
-import { DurableKeys } from '../../shared/DurableKeys.ts';
+import type { DurableKeys } from '../../shared/DurableKeys.ts';
 import { runWorkers } from '../../shared/runWorkers.ts';
 import { type Batch, packBatches, splitByWindow } from './batcher.ts';
-import { batchKey } from './batchKey.ts';
+import { batchKey, eventFields, groupIdentities, storedBatchesOf } from './batchKey.ts';
 import { CloudWatchLogsWriter } from './CloudWatchLogsWriter.ts';
 import type { CloudWatchLogsConfig } from './config.ts';
 import { buildStreamEvents, type CwlEvent, type StreamEvents } from './events.ts';
@@ -27,23 +27,6 @@ export interface CloudWatchLogsFlusherDeps {
   readonly random?: () => number;
   /** The batches known stored, across flusher instances. Default: the client's process-wide memory. */
   readonly storedBatches?: DurableKeys;
-}
-
-/**
- * The memory of stored requests of each client (one per region and account), kept for the life of
- * the process: a redelivered batch (same records, so the same requests) skips what an earlier
- * attempt in this environment already stored, instead of storing it again (PutLogEvents has no
- * idempotency key).
- */
-const storedBatchesByClient = new WeakMap<CloudWatchLogsClient, DurableKeys>();
-
-function storedBatchesOf(client: CloudWatchLogsClient): DurableKeys {
-  let memory = storedBatchesByClient.get(client);
-  if (memory === undefined) {
-    memory = new DurableKeys();
-    storedBatchesByClient.set(client, memory);
-  }
-  return memory;
 }
 
 interface Job {
@@ -224,32 +207,6 @@ function refusal(
   stage: RefusalStage,
 ): RefusedEvent {
   return { event, kind, stage, logGroupName: stream.logGroupName, logStreamName: stream.logStreamName };
-}
-
-/**
- * What identifies each LogGroup of the flush across redeliveries: its record and its place among
- * that record's groups (not its place in the flush, which changes when records are regrouped).
- */
-function groupIdentities(recordIds: readonly string[]): string[] {
-  const seen = new Map<string, number>();
-  return recordIds.map((recordId) => {
-    const ordinal = seen.get(recordId) ?? 0;
-    seen.set(recordId, ordinal + 1);
-    return `${recordId}#${ordinal}`;
-  });
-}
-
-/**
- * What identifies each event of a batch, for {@link batchKey}: its group's identity and its place
- * in that group (unique, even for identical logs of one record), then its time and message.
- */
-function* eventFields(events: readonly CwlEvent[], groups: readonly string[]): Generator<string> {
-  for (const event of events) {
-    yield groups[event.groupIndex]!;
-    yield String(event.logIndex);
-    yield String(event.timestamp);
-    yield event.message;
-  }
 }
 
 /** Record ids usable as event identities: one per LogGroup, or none at all. */

@@ -3,11 +3,11 @@ import { DeadlineError, FlushError, FlusherStoppedError } from '../../../src/err
 import {
   clientFor,
   GROUP,
-  HOUR,
   labels,
   NOW,
   readEvents,
   STREAM,
+  threeBatches,
   timedGroup,
   useLoopbackFlusher,
 } from './helpers.ts';
@@ -43,9 +43,7 @@ describe('CloudWatchLogsFlusher: retries, deadlines and stop', () => {
 
   it('never re-sends a request that already succeeded when a later one is retried', async () => {
     const flusher = await h.start({ CWL_CONCURRENCY: '1' });
-    // Three requests: the 24 h span rule splits these times into three batches.
-    const times: Array<[string, number]> = [];
-    for (let i = 0; i < 9; i++) times.push([`e${i}`, NOW - 60 * HOUR + Math.floor(i / 3) * 25 * HOUR + i]);
+    const times = threeBatches();
     h.endpoint.schedule('PutLogEvents', { kind: 'delay', ms: 0 }, { kind: 'throttle' }, { kind: 'reset' });
     await flusher.flush('shop', 'nginx', 'cfg', [timedGroup(times)]);
     expect(h.endpoint.count('PutLogEvents')).toBe(5);

@@ -144,3 +144,10 @@ export function useLoopbackFlusher(): LoopbackHarness {
     },
   };
 }
+
+/** Nine labelled times that the 24 h span rule splits into three PutLogEvents requests of three. */
+export function threeBatches(): Array<[string, number]> {
+  const times: Array<[string, number]> = [];
+  for (let i = 0; i < 9; i++) times.push([`e${i}`, NOW - 60 * HOUR + Math.floor(i / 3) * 25 * HOUR + i]);
+  return times;
+}

@@ -4,21 +4,14 @@ import { fakeContext } from '../../helpers/fakeContext.ts';
 import {
   DAY,
   GROUP,
-  HOUR,
   labels,
   NOW,
   readEvents,
   STREAM,
+  threeBatches,
   timedGroup,
   useLoopbackFlusher,
 } from './helpers.ts';
-
-/** Nine events the 24 h span rule splits into three PutLogEvents requests. */
-function threeBatches(): Array<[string, number]> {
-  const times: Array<[string, number]> = [];
-  for (let i = 0; i < 9; i++) times.push([`e${i}`, NOW - 60 * HOUR + Math.floor(i / 3) * 25 * HOUR + i]);
-  return times;
-}
 
 describe('CloudWatchLogsFlusher: redelivered records', () => {
   const h = useLoopbackFlusher();
