@@ -45,8 +45,8 @@ export interface HandlerOptions {
   readonly maxDecompressedBytes?: number;
   /**
    * Decoded bytes (after base64 and decompression) one batch may hold. Once reached, the rest of
-   * the batch is not decoded and goes back for retry; the first record is always decoded, so every
-   * batch makes progress. Default {@link defaultMaxBatchDecodedBytes}.
+   * the batch is not decoded and goes back for retry; a record over it on its own is quarantined
+   * as too large, so every batch makes progress. Default {@link defaultMaxBatchDecodedBytes}.
    */
   readonly maxBatchDecodedBytes?: number;
   /** Flush groups in flight at once. Default {@link DEFAULT_CONCURRENCY}. */

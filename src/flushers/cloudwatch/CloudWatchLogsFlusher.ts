@@ -125,6 +125,8 @@ export class CloudWatchLogsFlusher implements Flusher {
 
       const storedBatches = this.#deps.storedBatches ?? storedBatchesOf(this.#deps.client);
       const identities = where.recordIds === undefined ? undefined : groupIdentities(where.recordIds);
+      // A record's groups bound for other destinations are flushed by other calls, numbered apart.
+      const destination = [project, logstore, configName, options?.logstoreKey ?? ''];
       const byService: RefusedEvent[] = [];
       const storedOnceQuarantined: string[] = [];
       let stored = 0;
@@ -134,7 +136,7 @@ export class CloudWatchLogsFlusher implements Flusher {
         const key =
           identities === undefined
             ? undefined
-            : batchKey(logGroupName, logStreamName, eventFields(batch.events, identities));
+            : batchKey(logGroupName, logStreamName, eventFields(destination, batch.events, identities));
         if (key !== undefined && storedBatches.has(key)) {
           skipped += batch.events.length;
           return;

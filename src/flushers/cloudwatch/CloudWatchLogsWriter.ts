@@ -177,7 +177,9 @@ export class CloudWatchLogsWriter {
       if (retentionDays !== undefined) cache.markRetentionPending(logGroupName);
     } catch (error) {
       if (!isAlreadyExists(error)) {
+        // No answer may hide a group created anyway; a clear refusal (denied, say) created nothing.
         if (retentionDays !== undefined && retryable(error)) cache.markCreateUncertain(logGroupName);
+        else cache.createSettled(logGroupName);
         throw error;
       }
       if (retentionDays !== undefined && cache.createUncertain(logGroupName)) {

@@ -27,7 +27,8 @@ export function batchKey(logGroupName: string, logStreamName: string, fields: It
 
 /**
  * What identifies each LogGroup of the flush across redeliveries: its record and its place among
- * that record's groups (not its place in the flush, which changes when records are regrouped).
+ * that record's groups in this flush (not its place in the flush, which changes when records are
+ * regrouped).
  */
 export function groupIdentities(recordIds: readonly string[]): string[] {
   const seen = new Map<string, number>();
@@ -39,10 +40,17 @@ export function groupIdentities(recordIds: readonly string[]): string[] {
 }
 
 /**
- * What identifies each event of a batch, for {@link batchKey}: its group's identity and its place
- * in that group (unique, even for identical logs of one record), then its time and message.
+ * What identifies each event of a batch, for {@link batchKey}: the flush's destination (project,
+ * logstore, config name, logstore key: a record's groups bound for other destinations are flushed
+ * by other calls, with their own numbering), then per event its group's identity and its place in
+ * that group (unique, even for identical logs of one record), its time and its message.
  */
-export function* eventFields(events: readonly CwlEvent[], groups: readonly string[]): Generator<string> {
+export function* eventFields(
+  destination: readonly string[],
+  events: readonly CwlEvent[],
+  groups: readonly string[],
+): Generator<string> {
+  yield* destination;
   for (const event of events) {
     yield groups[event.groupIndex]!;
     yield String(event.logIndex);

@@ -110,7 +110,7 @@ export class S3Flusher implements Flusher {
   async flush(
     project: string,
     logstore: string,
-    _configName: string,
+    configName: string,
     logGroups: readonly LogGroup[],
     options?: FlushOptions,
   ): Promise<void> {
@@ -119,6 +119,8 @@ export class S3Flusher implements Flusher {
       logstore,
       groups: logGroups,
       recordIds: options?.recordIds,
+      configName,
+      logstoreKey: options?.logstoreKey ?? '',
       nonce: randomUUID(),
     };
     const attempt: FlushAttempt = { sent: 0, confirmed: 0 };

@@ -10,6 +10,8 @@ import type { Partition } from './partitionByHour.ts';
 export interface FlushJob {
   readonly project: string;
   readonly logstore: string;
+  readonly configName: string;
+  readonly logstoreKey: string;
   readonly groups: readonly LogGroup[];
   readonly recordIds: readonly string[] | undefined;
   /** Makes keys unique when the runtime passed no record ids (no idempotency possible then). */
@@ -62,6 +64,8 @@ export async function buildPartitionObject(
     keyPrefix,
     project: job.project,
     logstore: job.logstore,
+    configName: job.configName,
+    logstoreKey: job.logstoreKey,
     format,
     compression,
     hour: partition.hour,

@@ -4,7 +4,7 @@ import { S3Compression, S3Format } from './config.ts';
 import { type Partition, SECONDS_PER_HOUR } from './partitionByHour.ts';
 
 /** Bumped if the id derivation ever changes, so old and new ids cannot collide. */
-const ID_VERSION = 'loggroup-flusher/s3/v1';
+const ID_VERSION = 'loggroup-flusher/s3/v2';
 
 const EXTENSIONS = {
   format: { [S3Format.jsonl]: '.jsonl', [S3Format.protobuf]: '.pb' },
@@ -29,6 +29,12 @@ export interface ObjectIdentity {
   readonly keyPrefix: string;
   readonly project: string;
   readonly logstore: string;
+  /**
+   * The rest of the flush's destination: a record's groups bound for another config or logstore
+   * key are flushed by another call and must not be taken for this object.
+   */
+  readonly configName: string;
+  readonly logstoreKey: string;
   readonly format: S3Format;
   readonly compression: S3Compression;
   readonly hour: number;
@@ -40,15 +46,15 @@ export interface ObjectIdentity {
 
 /**
  * The object's key: `${prefix}${project}/${logstore}/dt=YYYY-MM-DD/hour=HH/<id>.<ext>`, with
- * project and logstore made safe as path segments. `<id>` hashes the record ids, the partition and
- * the uncompressed content, so redelivering the same records yields the same key (and the
+ * project and logstore made safe as path segments. `<id>` hashes the destination (config name and
+ * logstore key included), the record ids, the partition and the uncompressed content, so redelivering the same records yields the same key (and the
  * conditional write turns the second copy into a no-op), while different records never share a
  * key even when their logs are identical.
  *
  * @example
  * ```ts
- * objectKey({ keyPrefix: 'logs/', project: 'shop', logstore: 'nginx', format: 'jsonl', compression: 'gzip',
- *   hour: 473_000, recordIds: ['m-1'], contentSha256: '…' });
+ * objectKey({ keyPrefix: 'logs/', project: 'shop', logstore: 'nginx', configName: 'cfg', logstoreKey: '',
+ *   format: 'jsonl', compression: 'gzip', hour: 473_000, recordIds: ['m-1'], contentSha256: '…' });
  * // 'logs/shop/nginx/dt=2023-12-17/hour=08/3f1c….jsonl.gz'
  * ```
  */
@@ -57,6 +63,8 @@ export function objectKey(identity: ObjectIdentity): string {
     ID_VERSION,
     identity.project,
     identity.logstore,
+    identity.configName,
+    identity.logstoreKey,
     String(identity.hour),
     `${identity.format}/${identity.compression}`,
     String(identity.recordIds.length),

@@ -152,6 +152,23 @@ describe('CloudWatchLogsFlusher: log groups, streams and messages', () => {
     expect(labels(await readEvents(h.client, GROUP, STREAM))).toEqual(['a']);
   });
 
+  it('forgets a create that got no answer once a retry is clearly refused', async () => {
+    const cache = new ResourceCache();
+    const first = await h.start({ CWL_RETENTION_DAYS: '14' }, { cache });
+    h.endpoint.schedule(
+      'CreateLogGroup',
+      { kind: 'unavailable' },
+      { kind: 'error', status: 400, type: 'AccessDeniedException' },
+    );
+    await expect(first.flush('shop', 'nginx', 'cfg', [timedGroup([['a', NOW]])])).rejects.toThrow();
+    await h.client.send(new CreateLogGroupCommand({ logGroupName: GROUP })); // the operator steps in
+    const second = await h.start({ CWL_RETENTION_DAYS: '14' }, { cache });
+    await second.flush('shop', 'nginx', 'cfg', [timedGroup([['a', NOW]])]);
+    expect(h.endpoint.count('CreateLogGroup')).toBe(3); // 503, denied, the operator's
+    expect(h.endpoint.service.groups.get(GROUP)!.retentionInDays).toBeUndefined();
+    expect(labels(await readEvents(h.client, GROUP, STREAM))).toEqual(['a']);
+  });
+
   it('fails for good, creating nothing, when the stream is missing and CWL_CREATE is off', async () => {
     const flusher = await h.start({ CWL_CREATE: 'false' });
     const error = await flusher

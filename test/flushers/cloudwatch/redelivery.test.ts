@@ -51,6 +51,16 @@ describe('CloudWatchLogsFlusher: redelivered records', () => {
     expect(await readEvents(h.client, GROUP, STREAM)).toHaveLength(6);
   });
 
+  it('stores the same logs of one record once per destination, even when they land in one stream', async () => {
+    // The stream and message templates leave out configName: both flushes render the same requests.
+    const flusher = await h.start();
+    const group = timedGroup([['same', NOW]]);
+    await flusher.flush('shop', 'nginx', 'cfg-a', [group], { recordIds: ['r1'] });
+    await flusher.flush('shop', 'nginx', 'cfg-b', [group], { recordIds: ['r1'] });
+    await flusher.flush('shop', 'nginx', 'cfg-b', [group], { recordIds: ['r1'], logstoreKey: 'k' });
+    expect(labels(await readEvents(h.client, GROUP, STREAM))).toEqual(['same', 'same', 'same']);
+  });
+
   it('stores identical logs of different records, and everything again without record ids', async () => {
     const flusher = await h.start();
     const group = timedGroup([['same', NOW]]);

@@ -17,6 +17,8 @@ const identity: ObjectIdentity = {
   keyPrefix: 'logs/',
   project: 'shop',
   logstore: 'nginx',
+  configName: 'cfg',
+  logstoreKey: '',
   format: 'jsonl',
   compression: 'gzip',
   hour: HOUR,
@@ -41,6 +43,8 @@ describe('objectKey', () => {
       { hour: HOUR + 1 },
       { project: 'shop2' },
       { logstore: 'app' },
+      { configName: 'other' },
+      { logstoreKey: 'k' },
       { format: 'protobuf' },
       { compression: 'zstd' },
     ];
