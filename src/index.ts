@@ -43,6 +43,7 @@ export {
   createCloudWatchLogsClient,
   createCloudWatchLogsFlusher,
 } from './flushers/cloudwatch/createCloudWatchLogsFlusher.ts';
+export { processResourceCache, ResourceCache } from './flushers/cloudwatch/ResourceCache.ts';
 export { FileFlusher, type FileFlusherOptions } from './flushers/file/FileFlusher.ts';
 export { CircuitBreaker, type CircuitBreakerOptions, CircuitState } from './flushers/s3/CircuitBreaker.ts';
 export {
@@ -95,9 +96,20 @@ export { type QuarantineDocument, quarantineDocument } from './quarantine/quaran
 export { S3QuarantineSink, type S3QuarantineSinkOptions } from './quarantine/S3QuarantineSink.ts';
 export { defaultUrgencyMarginMs } from './runtime/Deadline.ts';
 export type { FlusherSource } from './runtime/FlusherHolder.ts';
-export { DEFAULT_CONCURRENCY, type HandlerOptions } from './runtime/HandlerOptions.ts';
+export {
+  DEFAULT_CONCURRENCY,
+  defaultMaxBatchDecodedBytes,
+  FALLBACK_MAX_BATCH_DECODED_BYTES,
+  type HandlerOptions,
+} from './runtime/HandlerOptions.ts';
 export { createKinesisHandler, createSqsHandler } from './runtime/handlers.ts';
 export { ROUTING_TAGS } from './runtime/routing.ts';
 export { DEFAULT_SHUTDOWN_STOP_TIMEOUT_MS, LAMBDA_SHUTDOWN_BUDGET_MS } from './runtime/shutdownHook.ts';
 export { type BackoffPolicy, backoffDelay, retryWithBackoff } from './shared/backoff.ts';
+export {
+  DURABLE_KEYS_REMEMBERED,
+  DURABLE_KEYS_TTL_MS,
+  DurableKeys,
+  type DurableKeysOptions,
+} from './shared/DurableKeys.ts';
 export { SQS_ROUTING_ATTRIBUTES } from './sources/sqsSource.ts';
