@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import type { FlusherContext, FlusherLogger } from '../flusher/Flusher.ts';
 import { raceAbort } from '../flusher/FlusherLifecycle.ts';
 import { decodePayload } from '../input/decodePayload.ts';
+import { describeError } from '../shared/describeError.ts';
 import { settleWithin } from '../shared/settleWithin.ts';
 import type { SourceName, SourceRecord } from '../sources/SourceRecord.ts';
 import { AckLedger } from './AckLedger.ts';
@@ -93,7 +94,7 @@ export function createBatchHandler<TEvent, TResponse>(
       if (!deadline.signal.aborted) {
         deadline.clear();
         logger.error('invocation failed', {
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          error: describeError(error),
         });
         throw error;
       }

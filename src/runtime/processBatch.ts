@@ -1,14 +1,14 @@
-import type { PoisonRecordError } from '../errors.ts';
 import type { Flusher, FlusherLogger } from '../flusher/Flusher.ts';
 import { raceAbort } from '../flusher/FlusherLifecycle.ts';
 import type { DecodedPayload } from '../input/decodePayload.ts';
 import type { LogGroup } from '../protocol/LogGroup.ts';
 import type { QuarantineSink } from '../quarantine/QuarantineSink.ts';
+import { describeError } from '../shared/describeError.ts';
 import { runWorkers } from '../shared/runWorkers.ts';
 import type { SourceName, SourceRecord } from '../sources/SourceRecord.ts';
 import type { AckLedger } from './AckLedger.ts';
 import { type BatchMetrics, Metric } from './BatchMetrics.ts';
-import { decodeBatch } from './decodeBatch.ts';
+import { type DecodedBatch, decodeBatch } from './decodeBatch.ts';
 import { type Destination, destinationKey, resolveDestination } from './routing.ts';
 
 /** Everything `processBatch` needs, injected so it is testable without Lambda. */
@@ -75,7 +75,7 @@ function isReady(deps: BatchDependencies, project: string, logstore: string, log
     deps.logger.error('isReady threw; reporting not ready', {
       project,
       logstore,
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      error: describeError(error),
     });
     return false;
   }
@@ -94,7 +94,7 @@ async function runEach<T>(
   }
 }
 
-function route(decoded: { record: SourceRecord; groups: LogGroup[] }[], defaults: Destination): FlushGroup[] {
+function route(decoded: DecodedBatch['decoded'], defaults: Destination): FlushGroup[] {
   const byKey = new Map<string, FlushGroup>();
   for (const { record, groups } of decoded) {
     for (const group of groups) {
@@ -112,7 +112,7 @@ function route(decoded: { record: SourceRecord; groups: LogGroup[] }[], defaults
 }
 
 async function quarantineAll(
-  poison: { record: SourceRecord; error: PoisonRecordError }[],
+  poison: DecodedBatch['poison'],
   ledger: AckLedger,
   deps: BatchDependencies,
 ): Promise<void> {
@@ -172,7 +172,7 @@ async function flushGroup(group: FlushGroup, ledger: AckLedger, deps: BatchDepen
       logstore,
       records: records.length,
       retryable,
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      error: describeError(error),
     });
   }
 }

@@ -2,7 +2,7 @@
 export interface DurableKeysOptions {
   /** Keys remembered at most; the least recently confirmed are forgotten first. 0 remembers nothing. */
   readonly capacity?: number;
-  /** How long a key is trusted after S3 confirmed it. */
+  /** How long a key is trusted after the destination confirmed it. */
   readonly ttlMs?: number;
   /** Clock in milliseconds (tests pass a fake one). */
   readonly now?: () => number;
@@ -37,7 +37,7 @@ export const DURABLE_KEYS_TTL_MS = 60 * 60_000;
  * ```
  */
 export class DurableKeys {
-  /** Key → when S3 confirmed it; Map order is confirmation order. */
+  /** Key → when the destination confirmed it; Map order is confirmation order. */
   readonly #keys = new Map<string, number>();
   readonly #capacity: number;
   readonly #ttlMs: number;

@@ -5,16 +5,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PoisonReason } from '../../src/errors.ts';
 import { FileQuarantineSink } from '../../src/quarantine/FileQuarantineSink.ts';
 import type { QuarantineEntry } from '../../src/quarantine/QuarantineSink.ts';
+import { aQuarantineEntry } from '../helpers/quarantineEntries.ts';
 
-function entry(payload: string, overrides: Partial<QuarantineEntry> = {}): QuarantineEntry {
-  return {
+/** What CloudWatch Logs refused of record msg-1, as its flusher quarantines it. */
+function entry(payload: string): QuarantineEntry {
+  return aQuarantineEntry(payload, {
     reason: PoisonReason.rejectedByDestination,
     detail: 'refused by CloudWatch Logs',
     source: 'cloudwatch-logs',
     recordId: 'msg-1',
-    payload: Buffer.from(payload),
-    ...overrides,
-  };
+  });
 }
 
 describe('FileQuarantineSink', () => {

@@ -11,10 +11,10 @@ import {
 import { FlushError } from '../../errors.ts';
 import type { FlusherLogger, FlusherMetrics } from '../../flusher/Flusher.ts';
 import { type BackoffPolicy, retryWithBackoff } from '../../shared/backoff.ts';
+import { describeError } from '../../shared/describeError.ts';
 import { RefusalKind } from './batcher.ts';
 import type { ResourceCache } from './ResourceCache.ts';
 import {
-  describeError,
   isAbortError,
   isAlreadyExists,
   isResourceNotFound,
@@ -145,9 +145,7 @@ export class CloudWatchLogsWriter {
   async #createStream(logGroupName: string, logStreamName: string, signal: AbortSignal): Promise<void> {
     const { cache, client } = this.#options;
     // A group we created (or may have created) whose retention is not set yet: finish that first.
-    if (cache.retentionPending(logGroupName) || cache.createUncertain(logGroupName)) {
-      await this.#createGroup(logGroupName, signal);
-    }
+    if (cache.groupCreation(logGroupName) !== undefined) await this.#createGroup(logGroupName, signal);
     const createStream = () =>
       client
         .send(new CreateLogStreamCommand({ logGroupName, logStreamName }), { abortSignal: signal })
@@ -169,29 +167,28 @@ export class CloudWatchLogsWriter {
     const { client, kmsKeyId, retentionDays, cache } = this.#options;
     // A group this function creates gets the configured retention; an existing group's retention
     // belongs to whoever made it. "Ours" includes a group our earlier CreateLogGroup created
-    // although its answer never came (a timeout, a reset, a 5xx): a retry then finds it existing.
-    // Both marks live in the process-wide cache, so the next flusher of this environment finishes
-    // what a failed attempt left.
+    // although its answer never came: a retry then finds it existing. The state lives in the
+    // process-wide cache, so the next flusher of this environment finishes what a failed attempt left.
+    const state = () => cache.groupCreation(logGroupName);
     try {
       await client.send(new CreateLogGroupCommand({ logGroupName, kmsKeyId }), { abortSignal: signal });
-      if (retentionDays !== undefined) cache.markRetentionPending(logGroupName);
+      if (retentionDays !== undefined) cache.setGroupCreation(logGroupName, 'retention-pending');
     } catch (error) {
       if (!isAlreadyExists(error)) {
         // No answer may hide a group created anyway; a clear refusal (denied, say) created nothing.
-        if (retentionDays !== undefined && retryable(error)) cache.markCreateUncertain(logGroupName);
-        else cache.createSettled(logGroupName);
+        if (state() !== 'retention-pending') {
+          const uncertain = retentionDays !== undefined && retryable(error);
+          cache.setGroupCreation(logGroupName, uncertain ? 'create-uncertain' : undefined);
+        }
         throw error;
       }
-      if (retentionDays !== undefined && cache.createUncertain(logGroupName)) {
-        cache.markRetentionPending(logGroupName);
-      }
+      if (state() === 'create-uncertain') cache.setGroupCreation(logGroupName, 'retention-pending');
     }
-    cache.createSettled(logGroupName);
-    if (retentionDays !== undefined && cache.retentionPending(logGroupName)) {
+    if (retentionDays !== undefined && state() === 'retention-pending') {
       await client.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: retentionDays }), {
         abortSignal: signal,
       });
-      cache.retentionSet(logGroupName);
+      cache.setGroupCreation(logGroupName, undefined);
     }
   }
 

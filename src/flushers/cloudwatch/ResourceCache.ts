@@ -2,8 +2,15 @@
 export const DEFAULT_RESOURCE_CACHE_SIZE = 10_000;
 
 /**
+ * Where a log group this process tried to create stands: its CreateLogGroup got no clear answer
+ * (a timeout, a reset, a 5xx: the group may exist because of us), or it is ours and its retention
+ * policy still has to be set.
+ */
+export type GroupCreation = 'create-uncertain' | 'retention-pending';
+
+/**
  * The log streams (and so their groups) known to exist, so warm invocations skip the create calls,
- * and the groups created here whose retention policy still has to be set.
+ * and the groups whose creation is not finished ({@link GroupCreation}).
  * Bounded: past `maxEntries` the oldest names are forgotten (and at worst created again, which is
  * harmless: ResourceAlreadyExistsException counts as success).
  *
@@ -16,10 +23,7 @@ export const DEFAULT_RESOURCE_CACHE_SIZE = 10_000;
  */
 export class ResourceCache {
   readonly #streams = new Set<string>();
-  /** Groups this process created whose retention policy is not set yet. */
-  readonly #retentionPending = new Set<string>();
-  /** Groups whose CreateLogGroup got no clear answer: they may exist because of us. */
-  readonly #createUncertain = new Set<string>();
+  readonly #creations = new Map<string, GroupCreation>();
 
   constructor(readonly maxEntries = DEFAULT_RESOURCE_CACHE_SIZE) {}
 
@@ -47,28 +51,14 @@ export class ResourceCache {
     for (const key of this.#streams) if (key.startsWith(prefix)) this.#streams.delete(key);
   }
 
-  markCreateUncertain(group: string): void {
-    this.#createUncertain.add(group);
+  groupCreation(group: string): GroupCreation | undefined {
+    return this.#creations.get(group);
   }
 
-  createUncertain(group: string): boolean {
-    return this.#createUncertain.has(group);
-  }
-
-  createSettled(group: string): void {
-    this.#createUncertain.delete(group);
-  }
-
-  markRetentionPending(group: string): void {
-    this.#retentionPending.add(group);
-  }
-
-  retentionPending(group: string): boolean {
-    return this.#retentionPending.has(group);
-  }
-
-  retentionSet(group: string): void {
-    this.#retentionPending.delete(group);
+  /** Record where the group's creation stands; `undefined` when it is finished (or never ours). */
+  setGroupCreation(group: string, state: GroupCreation | undefined): void {
+    if (state === undefined) this.#creations.delete(group);
+    else this.#creations.set(group, state);
   }
 
   get size(): number {
@@ -77,8 +67,7 @@ export class ResourceCache {
 
   clear(): void {
     this.#streams.clear();
-    this.#retentionPending.clear();
-    this.#createUncertain.clear();
+    this.#creations.clear();
   }
 }
 

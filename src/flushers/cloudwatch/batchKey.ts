@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DurableKeys } from '../../shared/DurableKeys.ts';
 import { stableId } from '../../shared/stableId.ts';
@@ -9,10 +8,8 @@ const BATCH_KEY_VERSION = 'loggroup-flusher/cloudwatch-batch/v1';
 
 /**
  * A key for the content of one PutLogEvents request: its log group, its stream, and the fields
- * that identify its events, in order (each one prefixed with its length, so no two lists share a
- * key by accident). The fields should name each event's source record, so that identical logs of
- * different records never share a key. Fields are hashed one by one, never joined: a batch holds
- * up to 1 MiB of messages.
+ * that identify its events, in order. The fields should name each event's source record, so that
+ * identical logs of different records never share a key.
  *
  * @example
  * ```ts
@@ -20,9 +17,14 @@ const BATCH_KEY_VERSION = 'loggroup-flusher/cloudwatch-batch/v1';
  * ```
  */
 export function batchKey(logGroupName: string, logStreamName: string, fields: Iterable<string>): string {
-  const hash = createHash('sha256');
-  for (const field of fields) hash.update(`${field.length}:`).update(field);
-  return stableId([BATCH_KEY_VERSION, logGroupName, logStreamName, hash.digest('hex')]);
+  return stableId(
+    (function* () {
+      yield BATCH_KEY_VERSION;
+      yield logGroupName;
+      yield logStreamName;
+      yield* fields;
+    })(),
+  );
 }
 
 /**

@@ -73,11 +73,3 @@ export function isRetryableCloudWatchError(error: unknown, depth = 0): boolean {
   if (typeof status === 'number' && (status === 429 || status >= 500)) return true;
   return e.cause !== undefined && depth < 5 && isRetryableCloudWatchError(e.cause, depth + 1);
 }
-
-/** A short description of an SDK error for messages: its name and text, never request data. */
-export function describeError(error: unknown): string {
-  const e = shape(error);
-  const name = typeof e.name === 'string' ? e.name : 'Error';
-  const message = error instanceof Error ? error.message : String(error);
-  return `${name}: ${message}`;
-}

@@ -47,9 +47,10 @@ export interface ObjectIdentity {
 /**
  * The object's key: `${prefix}${project}/${logstore}/dt=YYYY-MM-DD/hour=HH/<id>.<ext>`, with
  * project and logstore made safe as path segments. `<id>` hashes the destination (config name and
- * logstore key included), the record ids, the partition and the uncompressed content, so redelivering the same records yields the same key (and the
- * conditional write turns the second copy into a no-op), while different records never share a
- * key even when their logs are identical.
+ * logstore key included), the record ids, the partition and the uncompressed content, so
+ * redelivering the same records yields the same key (and the conditional write turns the second
+ * copy into a no-op), while different records never share a key even when their logs are
+ * identical.
  *
  * @example
  * ```ts

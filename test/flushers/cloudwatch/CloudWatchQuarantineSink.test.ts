@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FlushError, PoisonReason } from '../../../src/errors.ts';
+import { FlushError } from '../../../src/errors.ts';
 import { cloudWatchQuarantineConfigFromEnv } from '../../../src/flushers/cloudwatch/config.ts';
 import { ResourceCache } from '../../../src/flushers/cloudwatch/ResourceCache.ts';
 import {
@@ -9,22 +9,11 @@ import {
   type QuarantineEventMessage,
   quarantineMessages,
 } from '../../../src/quarantine/CloudWatchQuarantineSink.ts';
-import type { QuarantineEntry } from '../../../src/quarantine/QuarantineSink.ts';
 import { CloudWatchLogsEndpoint } from '../../fixtures/cwl/CloudWatchLogsEndpoint.ts';
+import { aQuarantineEntry } from '../../helpers/quarantineEntries.ts';
 import { clientFor, readEvents } from './helpers.ts';
 
 const NOW = 1_700_000_000_000;
-
-function entry(payload: Uint8Array, overrides: Partial<QuarantineEntry> = {}): QuarantineEntry {
-  return {
-    reason: PoisonReason.malformed,
-    detail: 'LogGroup.Logs at byte 3: truncated',
-    source: 'sqs',
-    recordId: 'm-1',
-    payload,
-    ...overrides,
-  };
-}
 
 /** Rebuild each record's payload from its parts. */
 function reassemble(messages: string[]): Map<string, Buffer> {
@@ -65,7 +54,7 @@ describe('CloudWatchQuarantineSink', () => {
 
   it('writes an entry as one JSON event in its own log group, created with its retention', async () => {
     const payload = Buffer.from([0, 1, 2, 255, 254]);
-    await sink().put(entry(payload));
+    await sink().put(aQuarantineEntry(payload));
     const events = await readEvents(client, '/loggroup-flusher/quarantine', 'quarantine');
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!.message)).toEqual({
@@ -84,12 +73,12 @@ describe('CloudWatchQuarantineSink', () => {
   it('splits a payload too large for one event into parts that each fit, losing no byte', async () => {
     const payload = Buffer.alloc(1_200_000);
     for (let i = 0; i < payload.length; i++) payload[i] = (i * 7919) % 256;
-    const messages = quarantineMessages(entry(payload));
+    const messages = quarantineMessages(aQuarantineEntry(payload));
     expect(messages.length).toBe(2);
     for (const m of messages) expect(Buffer.byteLength(m) + 26).toBeLessThanOrEqual(1_048_576);
     expect(reassemble(messages).get('m-1')!.equals(payload)).toBe(true);
 
-    await sink().put(entry(payload));
+    await sink().put(aQuarantineEntry(payload));
     const stored = await readEvents(client, '/loggroup-flusher/quarantine', 'quarantine');
     expect(endpoint.count('PutLogEvents')).toBe(2);
     expect(
@@ -110,8 +99,8 @@ describe('CloudWatchQuarantineSink', () => {
       { kind: 'unavailable' },
       { kind: 'unavailable' },
     );
-    await expect(quarantine.put(entry(payload))).rejects.toBeInstanceOf(FlushError);
-    await quarantine.put(entry(payload));
+    await expect(quarantine.put(aQuarantineEntry(payload))).rejects.toBeInstanceOf(FlushError);
+    await quarantine.put(aQuarantineEntry(payload));
     const stored = await readEvents(client, '/loggroup-flusher/quarantine', 'quarantine');
     const parts = stored.map((e) => (JSON.parse(e.message) as QuarantineEventMessage).part);
     expect(parts).toEqual([1, 2, 3]); // each once, in order
@@ -123,7 +112,7 @@ describe('CloudWatchQuarantineSink', () => {
   });
 
   it('keeps an empty payload as one part and cuts an oversized detail with a marker', () => {
-    const [message] = quarantineMessages(entry(new Uint8Array(), { detail: 'd'.repeat(10_000) }));
+    const [message] = quarantineMessages(aQuarantineEntry(new Uint8Array(), { detail: 'd'.repeat(10_000) }));
     const parsed = JSON.parse(message!) as QuarantineEventMessage;
     expect(parsed).toMatchObject({ part: 1, parts: 1, payloadBase64: '' });
     expect(parsed.detail).toMatch(/^d{4096}… \(detail cut at 4096 characters\)$/);
@@ -131,7 +120,7 @@ describe('CloudWatchQuarantineSink', () => {
 
   it('retries throttling and rejects with a retryable error when it cannot store the entry', async () => {
     endpoint.schedule('PutLogEvents', { kind: 'throttle' });
-    await sink().put(entry(Buffer.from('x')));
+    await sink().put(aQuarantineEntry(Buffer.from('x')));
     endpoint.schedule(
       'PutLogEvents',
       { kind: 'unavailable' },
@@ -139,7 +128,7 @@ describe('CloudWatchQuarantineSink', () => {
       { kind: 'unavailable' },
     );
     const error = await sink()
-      .put(entry(Buffer.from('y'), { recordId: 'm-2' }))
+      .put(aQuarantineEntry(Buffer.from('y'), { recordId: 'm-2' }))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FlushError);
     expect((error as FlushError).retryable).toBe(true);
@@ -149,6 +138,6 @@ describe('CloudWatchQuarantineSink', () => {
 
   it('rejects when the service refuses the event (its clock is far off), never reporting it durable', async () => {
     endpoint.service.now = () => NOW + 20 * 24 * 3_600_000;
-    await expect(sink().put(entry(Buffer.from('x')))).rejects.toBeInstanceOf(FlushError);
+    await expect(sink().put(aQuarantineEntry(Buffer.from('x')))).rejects.toBeInstanceOf(FlushError);
   });
 });
