@@ -1,3 +1,4 @@
+import { logCount } from '../../src/protocol/encodedLogs.ts';
 import type { KeyValue, Log, LogGroup } from '../../src/protocol/LogGroup.ts';
 import { Prng } from './prng.ts';
 
@@ -185,9 +186,9 @@ function requestUri(prng: Prng): string {
   }
 }
 
-/** Number of logs in `groups`. */
+/** Number of logs in `groups` (logs left encoded stay encoded). */
 export function countLogs(groups: readonly LogGroup[]): number {
   let count = 0;
-  for (const group of groups) count += group.logs.length;
+  for (const group of groups) count += logCount(group);
   return count;
 }

@@ -1,5 +1,6 @@
 import { DecodeError } from '../errors.ts';
-import { decodeLogGroup, decodeLogGroupList } from '../protocol/decodeLogGroup.ts';
+import { decodeLogGroup, decodeLogGroupList, LogsAs } from '../protocol/decodeLogGroup.ts';
+import { logCount } from '../protocol/encodedLogs.ts';
 import type { LogGroup } from '../protocol/LogGroup.ts';
 import { ProtoReader, WireType } from '../protocol/ProtoReader.ts';
 
@@ -17,7 +18,9 @@ const LIST_ENTRY_TAG = (1 << 3) | WireType.lengthDelimited;
 export const PROTOBUF_FIRST_BYTES: ReadonlySet<number> = new Set([0x0a, 0x12, 0x1a, 0x22, 0x2a, 0x32]);
 
 /**
- * Decode a `LogGroupList`, or a single `LogGroup` when the payload is not a list.
+ * Decode a `LogGroupList`, or a single `LogGroup` when the payload is not a list. Every byte is
+ * validated, but the groups keep their logs encoded until read (src/protocol/encodedLogs.ts): the
+ * S3 JSON Lines writer never needs them as objects.
  *
  * The rule: a payload is a list when every top-level field is field 1, length-delimited, with
  * lengths that tile the payload exactly, and every entry decodes as a LogGroup. Otherwise it is
@@ -36,7 +39,7 @@ export function decodeProtobufPayload(bytes: Uint8Array): { groups: LogGroup[]; 
   if (bytes.length === 0) return { groups: [], shape: ProtobufShape.logGroupList };
   if (!hasListShape(bytes)) return decodeSingle(bytes);
   try {
-    return { groups: decodeLogGroupList(bytes), shape: ProtobufShape.logGroupList };
+    return { groups: decodeLogGroupList(bytes, LogsAs.encoded), shape: ProtobufShape.logGroupList };
   } catch (listError) {
     if (!(listError instanceof DecodeError)) throw listError;
     try {
@@ -65,9 +68,9 @@ export function hasListShape(bytes: Uint8Array): boolean {
 }
 
 function decodeSingle(bytes: Uint8Array): { groups: LogGroup[]; shape: ProtobufShape } {
-  const group = decodeLogGroup(bytes);
+  const group = decodeLogGroup(bytes, LogsAs.encoded);
   if (
-    group.logs.length === 0 &&
+    logCount(group) === 0 &&
     group.logTags.length === 0 &&
     group.topic === undefined &&
     group.source === undefined &&

@@ -1,4 +1,5 @@
 import { DecodeError } from '../errors.ts';
+import { keepShapeAlive } from '../shared/keepShapeAlive.ts';
 
 /** Protobuf wire types. Groups (3, 4) are deprecated but must still be skippable. */
 export const WireType = {
@@ -52,6 +53,11 @@ export class ProtoReader {
     this.#buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
     this.end = end;
+  }
+
+  /** The bytes being read. */
+  get bytes(): Uint8Array {
+    return this.#bytes;
   }
 
   /** Read a varint as a uint32 (higher bits discarded, as protobuf does for uint32 fields). */
@@ -216,3 +222,5 @@ export class ProtoReader {
     this.pos += count;
   }
 }
+
+keepShapeAlive(new ProtoReader(new Uint8Array(0)));

@@ -1,37 +1,31 @@
 import { DecodeError } from '../errors.ts';
+import { type EncodedLogs, encodedLogsKeeper } from './encodedLogs.ts';
 import type { KeyValue, Log, LogGroup } from './LogGroup.ts';
-import { ProtoReader, WireType } from './ProtoReader.ts';
+import { LogRanges, readLogRanges } from './logRanges.ts';
+import { ProtoReader } from './ProtoReader.ts';
+import {
+  GROUP_CATEGORY,
+  GROUP_LOG_TAGS,
+  GROUP_LOGS,
+  GROUP_MACHINE_UUID,
+  GROUP_SOURCE,
+  GROUP_TOPIC,
+  LIST_GROUP,
+  LOG_CONTENTS,
+  LOG_TIME,
+  LOG_TIME_NS,
+  LOG_VALUES,
+  PAIR_KEY,
+  PAIR_VALUE,
+  skipField,
+} from './slsLogsFields.ts';
 
-// Tags (field << 3 | wire type) of the sls_logs schema, precomputed for the hot switch.
-const LIST_GROUP = (1 << 3) | WireType.lengthDelimited;
-const GROUP_LOGS = (1 << 3) | WireType.lengthDelimited;
-const GROUP_CATEGORY = (2 << 3) | WireType.lengthDelimited;
-const GROUP_TOPIC = (3 << 3) | WireType.lengthDelimited;
-const GROUP_SOURCE = (4 << 3) | WireType.lengthDelimited;
-const GROUP_MACHINE_UUID = (5 << 3) | WireType.lengthDelimited;
-const GROUP_LOG_TAGS = (6 << 3) | WireType.lengthDelimited;
-const LOG_TIME = (1 << 3) | WireType.varint;
-const LOG_CONTENTS = (2 << 3) | WireType.lengthDelimited;
-const LOG_VALUES = (3 << 3) | WireType.lengthDelimited;
-const LOG_TIME_NS = (4 << 3) | WireType.fixed32;
-const PAIR_KEY = (1 << 3) | WireType.lengthDelimited;
-const PAIR_VALUE = (2 << 3) | WireType.lengthDelimited;
-
-/** Field numbers each message knows, to tell "known field, wrong wire type" from "unknown field". */
-const KNOWN_FIELDS: Record<string, readonly number[]> = {
-  LogGroupList: [1],
-  LogGroup: [1, 2, 3, 4, 5, 6],
-  Log: [1, 2, 3, 4],
-  'Log.Content': [1, 2],
-  LogTag: [1, 2],
-};
-const FIELD_NAMES: Record<string, readonly string[]> = {
-  LogGroupList: ['', 'logGroupList'],
-  LogGroup: ['', 'Logs', 'Category', 'Topic', 'Source', 'MachineUUID', 'LogTags'],
-  Log: ['', 'Time', 'Contents', 'values', 'Time_ns'],
-  'Log.Content': ['', 'Key', 'Value'],
-  LogTag: ['', 'Key', 'Value'],
-};
+/**
+ * How a decoder returns each group's Logs: `decoded` as objects (the default), or `encoded`:
+ * validated as strictly, but left as bytes until `group.logs` is first read (src/protocol/encodedLogs.ts).
+ */
+export const LogsAs = { decoded: 'decoded', encoded: 'encoded' } as const;
+export type LogsAs = (typeof LogsAs)[keyof typeof LogsAs];
 
 /**
  * Decode a `LogGroupList` (iLogtail `sls_logs` proto2) into LogGroups.
@@ -47,14 +41,14 @@ const FIELD_NAMES: Record<string, readonly string[]> = {
  * for (const group of groups) console.log(group.topic, group.logs.length);
  * ```
  */
-export function decodeLogGroupList(bytes: Uint8Array): LogGroup[] {
+export function decodeLogGroupList(bytes: Uint8Array, logsAs: LogsAs = LogsAs.decoded): LogGroup[] {
   const reader = new ProtoReader(bytes);
   const groups: LogGroup[] = [];
   while (reader.pos < reader.end) {
     const tag = reader.tag('LogGroupList');
     if (tag === LIST_GROUP) {
       const end = reader.delimitedEnd('LogGroupList.logGroupList');
-      groups.push(readLogGroup(reader, end));
+      groups.push(readLogGroup(reader, end, logsAs));
     } else {
       skipField(reader, tag, 'LogGroupList');
     }
@@ -70,12 +64,29 @@ export function decodeLogGroupList(bytes: Uint8Array): LogGroup[] {
  * const group = decodeLogGroup(bytes);
  * ```
  */
-export function decodeLogGroup(bytes: Uint8Array): LogGroup {
+export function decodeLogGroup(bytes: Uint8Array, logsAs: LogsAs = LogsAs.decoded): LogGroup {
   const reader = new ProtoReader(bytes);
-  return readLogGroup(reader, reader.end);
+  return readLogGroup(reader, reader.end, logsAs);
 }
 
-function readLogGroup(reader: ProtoReader, end: number): LogGroup {
+/** Decode Logs that {@link decodeLogGroupList} left encoded (they were validated then). */
+export function decodeEncodedLogs(encoded: EncodedLogs): Log[] {
+  const reader = new ProtoReader(encoded.bytes);
+  return encoded.starts.map((start, i) => decodeLogAt(reader, start, encoded.ends[i]!));
+}
+
+/** Decode the one Log message in `[start, end)` of the reader's bytes. */
+export function decodeLogAt(reader: ProtoReader, start: number, end: number): Log {
+  reader.pos = start;
+  return readLog(reader, end);
+}
+
+const keepLogsEncoded = encodedLogsKeeper(decodeEncodedLogs);
+
+/** One scratch for every encoded read: reading a Log's ranges allocates nothing. */
+const scratch = new LogRanges();
+
+function readLogGroup(reader: ProtoReader, end: number, logsAs: LogsAs): LogGroup {
   const outerEnd = reader.end;
   reader.end = end;
   const group: LogGroup = {
@@ -86,12 +97,27 @@ function readLogGroup(reader: ProtoReader, end: number): LogGroup {
     machineUUID: undefined,
     logTags: [],
   };
+  const encoded = {
+    bytes: reader.bytes,
+    starts: [] as number[],
+    ends: [] as number[],
+    times: [] as number[],
+  };
   while (reader.pos < end) {
     const tag = reader.tag('LogGroup');
     switch (tag) {
-      case GROUP_LOGS:
-        group.logs.push(readLog(reader, reader.delimitedEnd('LogGroup.Logs')));
+      case GROUP_LOGS: {
+        const logEnd = reader.delimitedEnd('LogGroup.Logs');
+        if (logsAs === LogsAs.decoded) {
+          group.logs.push(readLog(reader, logEnd));
+          break;
+        }
+        encoded.starts.push(reader.pos);
+        readLogRanges(reader, logEnd, scratch);
+        encoded.ends.push(logEnd);
+        encoded.times.push(scratch.time);
         break;
+      }
       case GROUP_CATEGORY:
         group.category = reader.string('LogGroup.Category') || undefined;
         break;
@@ -112,6 +138,7 @@ function readLogGroup(reader: ProtoReader, end: number): LogGroup {
     }
   }
   reader.end = outerEnd;
+  if (logsAs === LogsAs.encoded) keepLogsEncoded(group, encoded);
   return group;
 }
 
@@ -170,17 +197,4 @@ function readPair(reader: ProtoReader, end: number, message: 'Log.Content' | 'Lo
   if (value === undefined) throw new DecodeError(names.value, start, 'required field missing');
   reader.end = outerEnd;
   return { key, value };
-}
-
-/** Skip an unknown field; a known field with the wrong wire type is malformed. */
-function skipField(reader: ProtoReader, tag: number, message: string): void {
-  const field = tag >>> 3;
-  if (KNOWN_FIELDS[message]!.includes(field)) {
-    throw new DecodeError(
-      `${message}.${FIELD_NAMES[message]![field]}`,
-      reader.pos,
-      `wrong wire type ${tag & 7}`,
-    );
-  }
-  reader.skip(tag, message);
 }

@@ -23,6 +23,17 @@ export type LogLineFormatter = (log: Log) => string;
  * ```
  */
 export function logLineFormatter(group: LogGroup, project: string, logstore: string): LogLineFormatter {
+  const middle = logLineMiddle(group, project, logstore);
+  const contents = pairsToJsonForShape();
+  return (log) =>
+    `{"time":${log.time}${log.timeNs === undefined ? '' : `,"timeNs":${log.timeNs}`}${middle}${contents(log.contents)}}`;
+}
+
+/**
+ * The part of every log line of `group` between the times and the contents' object:
+ * `,"project":…,"tags":{…},"contents":`. The same for all the group's logs.
+ */
+export function logLineMiddle(group: LogGroup, project: string, logstore: string): string {
   let middle = '';
   for (const [name, value] of [
     ['project', project],
@@ -34,10 +45,7 @@ export function logLineFormatter(group: LogGroup, project: string, logstore: str
   ] as const) {
     if (value) middle += `,"${name}":${JSON.stringify(value)}`;
   }
-  middle += `,"tags":${pairsToJson(group.logTags)},"contents":`;
-  const contents = pairsToJsonForShape();
-  return (log) =>
-    `{"time":${log.time}${log.timeNs === undefined ? '' : `,"timeNs":${log.timeNs}`}${middle}${contents(log.contents)}}`;
+  return `${middle},"tags":${pairsToJson(group.logTags)},"contents":`;
 }
 
 /** `[{key,value}]` → a JSON object text, last value winning for a duplicated key. */
@@ -87,7 +95,7 @@ function sameKeys(pairs: readonly KeyValue[], keys: readonly string[]): boolean 
 const ARRAY_INDEX_LIMIT = 2 ** 32 - 1;
 
 /** The `{"key":` / `,"key":` texts of `keys`, or `undefined` when an object would reorder or merge them. */
-function plainPrefixes(keys: readonly string[]): string[] | undefined {
+export function plainPrefixes(keys: readonly string[]): string[] | undefined {
   if (new Set(keys).size !== keys.length) return undefined;
   for (const key of keys) {
     if (typeof key !== 'string') return undefined;

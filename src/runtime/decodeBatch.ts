@@ -1,5 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import { PoisonRecordError, SizeLimitError } from '../errors.ts';
+import { logCount } from '../protocol/encodedLogs.ts';
 import type { LogGroup } from '../protocol/LogGroup.ts';
 import type { SourceRecord } from '../sources/SourceRecord.ts';
 import type { AckLedger } from './AckLedger.ts';
@@ -46,7 +47,7 @@ export async function decodeBatch(ledger: AckLedger, deps: BatchDependencies): P
       deps.metrics.add(Metric.logGroups, result.groups.length);
       deps.metrics.add(
         Metric.logs,
-        result.groups.reduce((n, g) => n + g.logs.length, 0),
+        result.groups.reduce((n, g) => n + logCount(g), 0),
       );
     } catch (error) {
       if (error instanceof PoisonRecordError) {

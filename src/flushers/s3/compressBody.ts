@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { setImmediate } from 'node:timers/promises';
 // A namespace import: on a Node.js without zstd a named import would fail at load time, not at config time.
 import * as zlib from 'node:zlib';
@@ -22,6 +23,13 @@ export interface CompressedBody {
  * callbacks (BENCHMARKS.md, S3 path). The compressed bytes are the same.
  */
 export const COMPRESSOR_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Uncompressed bytes the encoder may run ahead of the compressor (the compressor's
+ * `writableHighWaterMark`). While zlib compresses one chunk on the thread pool, the next ones are
+ * encoded on the main thread; measured on the S3 benchmark (BENCHMARKS.md).
+ */
+export const COMPRESSOR_INPUT_AHEAD_BYTES = 1024 * 1024;
 
 /**
  * Compress a body given as chunks, hashing the uncompressed bytes on the way. gzip and zstd run
@@ -60,23 +68,32 @@ export async function compressBody(
       }
     }
   } else {
-    const options = { chunkSize: COMPRESSOR_CHUNK_BYTES };
+    const options = {
+      chunkSize: COMPRESSOR_CHUNK_BYTES,
+      writableHighWaterMark: COMPRESSOR_INPUT_AHEAD_BYTES,
+    };
     const compressor =
       compression === S3Compression.gzip ? zlib.createGzip(options) : zlib.createZstdCompress(options);
-    await pipeline(
-      function* () {
-        for (const chunk of chunks) {
-          hash.update(chunk);
-          rawBytes += chunk.length;
-          yield chunk;
-        }
-      },
-      compressor,
-      async (compressed: AsyncIterable<Buffer>) => {
-        for await (const chunk of compressed) output.push(chunk);
-      },
-      signal === undefined ? {} : { signal },
-    );
+    compressor.on('data', (chunk: Buffer) => output.push(chunk));
+    const done = finished(compressor);
+    done.catch(() => {}); // awaited below; a failure before then must not be reported as unhandled
+    try {
+      for (const chunk of chunks) {
+        signal?.throwIfAborted();
+        if (compressor.destroyed) break; // it failed: `done` says why
+        hash.update(chunk);
+        rawBytes += chunk.length;
+        // Yield after every chunk: zlib's thread-pool work on one chunk only starts the next
+        // when the event loop runs its callback, so this lets compression overlap encoding.
+        if (compressor.write(chunk)) await setImmediate();
+        else await once(compressor, 'drain', signal === undefined ? {} : { signal });
+      }
+      compressor.end();
+      await done;
+    } catch (error) {
+      compressor.destroy();
+      throw error;
+    }
   }
   const body =
     output.length === 1 && Buffer.isBuffer(output[0]) ? output[0] : Buffer.concat(output as Uint8Array[]);

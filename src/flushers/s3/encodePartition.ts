@@ -1,8 +1,11 @@
+import { EncodedLogLineWriter } from '../../protocol/EncodedLogLineWriter.ts';
+import { encodedLogs } from '../../protocol/encodedLogs.ts';
 import { encodeLogGroupList } from '../../protocol/encodeLogGroup.ts';
 import type { Log } from '../../protocol/LogGroup.ts';
 import { logLineFormatter } from '../../protocol/logLine.ts';
+import { keepShapeAlive } from '../../shared/keepShapeAlive.ts';
 import { S3Format } from './config.ts';
-import type { Partition } from './partitionByHour.ts';
+import { type Partition, sliceLogIndexes, sliceLogs } from './partitionByHour.ts';
 
 /** Size of the JSONL chunks handed to the compressor, in bytes: big enough for zlib, small enough to stay out of the way. */
 export const JSONL_CHUNK_CHARS = 64 * 1024;
@@ -31,28 +34,64 @@ export function* encodePartition(
   logstore: string,
 ): Generator<Uint8Array, void, undefined> {
   if (format === S3Format.protobuf) {
-    for (const { group, logs } of partition.slices) {
-      yield encodeLogGroupList([{ ...group, logs: logs as Log[] }]);
+    for (const slice of partition.slices) {
+      yield encodeLogGroupList([{ ...slice.group, logs: sliceLogs(slice) as Log[] }]);
     }
     return;
   }
   // Each line is written straight into the chunk's bytes: measured (BENCHMARKS.md, S3 path) at
   // half the time of concatenating a chunk's lines into one string and converting that.
-  let chunk = Buffer.allocUnsafe(JSONL_CHUNK_CHARS);
-  let used = 0;
-  for (const { group, logs } of partition.slices) {
-    const format = logLineFormatter(group, project, logstore);
-    for (const log of logs) {
-      const line = format(log);
-      const room = line.length * MAX_UTF8_BYTES_PER_CHAR + 1;
-      if (used + room > chunk.length) {
-        if (used > 0) yield chunk.subarray(0, used);
-        chunk = Buffer.allocUnsafe(Math.max(JSONL_CHUNK_CHARS, room));
-        used = 0;
+  const out = new ChunkedOutput(JSONL_CHUNK_CHARS);
+  for (const slice of partition.slices) {
+    const encoded = encodedLogs(slice.group);
+    if (encoded !== undefined) {
+      // Logs still encoded are transcoded from their bytes: the same lines, without decoding them.
+      const writer = new EncodedLogLineWriter(slice.group, encoded, project, logstore);
+      for (const index of sliceLogIndexes(slice)) {
+        const full = out.reserve(writer.maxBytes(index));
+        if (full !== undefined) yield full;
+        out.used = writer.write(index, out.chunk, out.used);
       }
-      used += chunk.write(line, used, 'utf8');
-      chunk[used++] = 0x0a;
+      continue;
+    }
+    const format = logLineFormatter(slice.group, project, logstore);
+    for (const log of sliceLogs(slice)) {
+      const line = format(log);
+      const full = out.reserve(line.length * MAX_UTF8_BYTES_PER_CHAR + 1);
+      if (full !== undefined) yield full;
+      out.used += out.chunk.write(line, out.used, 'utf8');
+      out.chunk[out.used++] = 0x0a;
     }
   }
-  if (used > 0) yield chunk.subarray(0, used);
+  const last = out.take();
+  if (last !== undefined) yield last;
 }
+
+/** The chunk being filled, and a new one when the next line would not fit. */
+class ChunkedOutput {
+  chunk: Buffer;
+  used = 0;
+  readonly #size: number;
+
+  constructor(size: number) {
+    this.#size = size;
+    this.chunk = Buffer.allocUnsafe(size);
+  }
+
+  /** Make room for `bytes` more; returns the filled part of the chunk this replaced, if any. */
+  reserve(bytes: number): Buffer | undefined {
+    if (this.used + bytes <= this.chunk.length) return undefined;
+    const full = this.take();
+    this.chunk = Buffer.allocUnsafe(Math.max(this.#size, bytes));
+    return full;
+  }
+
+  /** The filled part of the chunk, if any; the chunk must not be written to after this. */
+  take(): Buffer | undefined {
+    const full = this.used > 0 ? this.chunk.subarray(0, this.used) : undefined;
+    this.used = 0;
+    return full;
+  }
+}
+
+keepShapeAlive(new ChunkedOutput(0));

@@ -1,3 +1,4 @@
+import { encodedLogs } from '../../protocol/encodedLogs.ts';
 import type { KeyValue, LogGroup } from '../../protocol/LogGroup.ts';
 
 /** Per-log allowance for the time fields and JSON/protobuf framing around the contents. */
@@ -26,7 +27,16 @@ export function estimateRawBytes(groups: readonly LogGroup[]): number {
       (group.machineUUID?.length ?? 0) +
       (group.category?.length ?? 0);
     // JSON Lines repeat the group's meta and tags on every line: count them per log (the larger format).
-    for (const log of group.logs) total += LOG_OVERHEAD + meta + pairsBytes(log.contents);
+    const encoded = encodedLogs(group);
+    if (encoded === undefined) {
+      for (const log of group.logs) total += LOG_OVERHEAD + meta + pairsBytes(log.contents);
+      continue;
+    }
+    // Logs still encoded: their protobuf size stands for their contents (its tags and lengths
+    // take the place of the per-pair allowance), so they need not be decoded to be counted.
+    encoded.starts.forEach((start, i) => {
+      total += LOG_OVERHEAD + meta + encoded.ends[i]! - start;
+    });
   }
   return total;
 }

@@ -1,4 +1,5 @@
 import { EncodeError } from '../../errors.ts';
+import { logCount, logTime } from '../../protocol/encodedLogs.ts';
 import { type Log, type LogGroup, UINT32_MAX } from '../../protocol/LogGroup.ts';
 
 /** Seconds in one partition: objects are partitioned by UTC hour of log time. */
@@ -9,8 +10,12 @@ export interface PartitionSlice {
   /** Index of the group in the flushed `logGroups` (ties the slice to `recordIds[groupIndex]`). */
   readonly groupIndex: number;
   readonly group: LogGroup;
-  /** In the group's order. The group's own array when all its logs fall in this hour. */
-  readonly logs: readonly Log[];
+  /**
+   * Indexes of the slice's logs in the group, ascending; `undefined` when it holds all of them.
+   * Indexes rather than Log objects, so a group whose logs are still encoded stays encoded.
+   */
+  readonly logIndexes: readonly number[] | undefined;
+  readonly logCount: number;
 }
 
 /** Everything one object will hold: the logs of one UTC hour, in input order. */
@@ -35,7 +40,7 @@ interface MutablePartition {
 /**
  * Split LogGroups into one partition per UTC hour of log time, sorted by hour. Every log lands in
  * exactly one partition; groups keep their order, and logs their order within a group. Groups
- * without logs contribute nothing. Pure: no I/O, no clock.
+ * without logs contribute nothing. Pure: no I/O, no clock; logs left encoded stay encoded.
  *
  * @example
  * ```ts
@@ -46,25 +51,35 @@ interface MutablePartition {
 export function partitionByHour(groups: readonly LogGroup[]): Partition[] {
   const byHour = new Map<number, MutablePartition>();
   groups.forEach((group, groupIndex) => {
-    const logs = group.logs;
-    if (logs.length === 0) return;
-    const first = hourOf(logs[0]!, groupIndex, 0);
-    let single = true;
-    for (let i = 1; i < logs.length && single; i++) single = hourOf(logs[i]!, groupIndex, i) === first;
-    if (single) {
-      add(byHour, first, { groupIndex, group, logs });
+    const count = logCount(group);
+    if (count === 0) return;
+    const hours = Array.from({ length: count }, (_, i) => hourOf(group, groupIndex, i));
+    if (hours.every((hour) => hour === hours[0])) {
+      add(byHour, hours[0]!, { groupIndex, group, logIndexes: undefined, logCount: count });
       return;
     }
-    const split = new Map<number, Log[]>();
-    logs.forEach((log, i) => {
-      const hour = hourOf(log, groupIndex, i);
-      const list = split.get(hour);
-      if (list === undefined) split.set(hour, [log]);
-      else list.push(log);
+    const split = new Map<number, number[]>();
+    hours.forEach((hour, i) => {
+      const indexes = split.get(hour);
+      if (indexes === undefined) split.set(hour, [i]);
+      else indexes.push(i);
     });
-    for (const [hour, hourLogs] of split) add(byHour, hour, { groupIndex, group, logs: hourLogs });
+    for (const [hour, logIndexes] of split) {
+      add(byHour, hour, { groupIndex, group, logIndexes, logCount: logIndexes.length });
+    }
   });
   return [...byHour.values()].sort((a, b) => a.hour - b.hour);
+}
+
+/** The slice's Log objects (decoding the group's logs if they are still encoded). */
+export function sliceLogs(slice: PartitionSlice): readonly Log[] {
+  const logs = slice.group.logs;
+  return slice.logIndexes === undefined ? logs : slice.logIndexes.map((i) => logs[i]!);
+}
+
+/** The slice's log indexes in the group, in order. */
+export function sliceLogIndexes(slice: PartitionSlice): Iterable<number> {
+  return slice.logIndexes ?? Array.from({ length: slice.logCount }, (_, i) => i);
 }
 
 function add(byHour: Map<number, MutablePartition>, hour: number, slice: PartitionSlice): void {
@@ -74,15 +89,16 @@ function add(byHour: Map<number, MutablePartition>, hour: number, slice: Partiti
     byHour.set(hour, partition);
   }
   partition.slices.push(slice);
-  partition.logCount += slice.logs.length;
-  for (const log of slice.logs) {
-    if (log.time < partition.minTime) partition.minTime = log.time;
-    if (log.time > partition.maxTime) partition.maxTime = log.time;
+  partition.logCount += slice.logCount;
+  for (const i of sliceLogIndexes(slice)) {
+    const time = logTime(slice.group, i);
+    if (time < partition.minTime) partition.minTime = time;
+    if (time > partition.maxTime) partition.maxTime = time;
   }
 }
 
-function hourOf(log: Log, groupIndex: number, logIndex: number): number {
-  const time = log.time;
+function hourOf(group: LogGroup, groupIndex: number, logIndex: number): number {
+  const time = logTime(group, logIndex);
   if (!Number.isInteger(time) || time < 0 || time > UINT32_MAX) {
     throw new EncodeError(
       `logGroups[${groupIndex}].logs[${logIndex}].time`,

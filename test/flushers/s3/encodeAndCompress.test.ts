@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EncodeError } from '../../../src/errors.ts';
 import { compressBody } from '../../../src/flushers/s3/compressBody.ts';
 import { encodePartition, JSONL_CHUNK_CHARS } from '../../../src/flushers/s3/encodePartition.ts';
-import { partitionByHour } from '../../../src/flushers/s3/partitionByHour.ts';
+import { partitionByHour, sliceLogs } from '../../../src/flushers/s3/partitionByHour.ts';
 import { decodeLogGroupList } from '../../../src/protocol/decodeLogGroup.ts';
 import { encodeLogGroupList } from '../../../src/protocol/encodeLogGroup.ts';
 import { logLineFormatter } from '../../../src/protocol/logLine.ts';
@@ -19,7 +19,7 @@ describe('encodePartition', () => {
       fc.property(logGroups, (groups) => {
         for (const partition of partitionByHour(groups)) {
           const body = Buffer.concat([...encodePartition(partition, 'protobuf', 'p', 's')]);
-          const expected = partition.slices.map((s) => ({ ...s.group, logs: [...s.logs] }));
+          const expected = partition.slices.map((s) => ({ ...s.group, logs: [...sliceLogs(s)] }));
           expect(body).toEqual(Buffer.from(encodeLogGroupList(expected)));
           const decoded = decodeLogGroupList(body);
           expect(decoded.map((g) => g.logs.length)).toEqual(expected.map((g) => g.logs.length));
@@ -37,7 +37,9 @@ describe('encodePartition', () => {
       fc.property(logGroups, (groups) => {
         for (const partition of partitionByHour(groups)) {
           const text = Buffer.concat([...encodePartition(partition, 'jsonl', 'p', 's')]).toString('utf8');
-          const expected = partition.slices.flatMap((s) => s.logs.map(logLineFormatter(s.group, 'p', 's')));
+          const expected = partition.slices.flatMap((s) =>
+            sliceLogs(s).map(logLineFormatter(s.group, 'p', 's')),
+          );
           expect(text).toBe(expected.map((line) => `${line}\n`).join(''));
         }
       }),

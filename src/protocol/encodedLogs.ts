@@ -1,0 +1,81 @@
+import type { Log, LogGroup } from './LogGroup.ts';
+
+/**
+ * The Logs of one LogGroup left as protobuf bytes: log `i` is `bytes[starts[i], ends[i])`, a
+ * validated `Log` message whose `Time` is `times[i]`.
+ */
+export interface EncodedLogs {
+  readonly bytes: Uint8Array;
+  readonly starts: readonly number[];
+  readonly ends: readonly number[];
+  readonly times: readonly number[];
+}
+
+const ENCODED_LOGS = Symbol('encodedLogs');
+
+interface MaybeEncoded {
+  [ENCODED_LOGS]?: EncodedLogs | undefined;
+}
+
+/**
+ * The function that gives a group a `logs` property decoding `encoded` the first time it is read.
+ * Until then the group holds only its payload's bytes (a third of the decoded objects' memory),
+ * and a writer that can work from the bytes (the S3 JSON Lines encoder) never decodes them at all.
+ * Reading or assigning `logs` turns the group into a plain one for good: from then on the bytes
+ * are forgotten, so nothing can write a stale copy of logs someone changed. One accessor serves
+ * every group, so they all share one shape (V8 map) and the code reading them stays fast.
+ *
+ * @example
+ * ```ts
+ * const keepLogsEncoded = encodedLogsKeeper(decodeEncodedLogs);
+ * keepLogsEncoded(group, { bytes, starts, ends, times });
+ * encodedLogs(group); // the bytes, until someone reads group.logs
+ * ```
+ */
+export function encodedLogsKeeper(
+  decode: (encoded: EncodedLogs) => Log[],
+): (group: LogGroup, encoded: EncodedLogs) => void {
+  const logsAccessor: PropertyDescriptor = {
+    enumerable: true,
+    configurable: true,
+    get(this: LogGroup & MaybeEncoded) {
+      const logs = decode(this[ENCODED_LOGS]!);
+      settleLogs(this, logs);
+      return logs;
+    },
+    set(this: LogGroup, logs: Log[]) {
+      settleLogs(this, logs);
+    },
+  };
+  return (group, encoded) => {
+    // Not enumerable: copies, comparisons and JSON see a plain LogGroup.
+    Object.defineProperty(group, ENCODED_LOGS, {
+      value: encoded,
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
+    Object.defineProperty(group, 'logs', logsAccessor);
+  };
+}
+
+function settleLogs(group: LogGroup, logs: Log[]): void {
+  (group as MaybeEncoded)[ENCODED_LOGS] = undefined;
+  Object.defineProperty(group, 'logs', { value: logs, writable: true, enumerable: true, configurable: true });
+}
+
+/** The group's Logs as bytes, or `undefined` once (or unless) they are decoded objects. */
+export function encodedLogs(group: LogGroup): EncodedLogs | undefined {
+  return (group as MaybeEncoded)[ENCODED_LOGS];
+}
+
+/** How many Logs the group has, without decoding them. */
+export function logCount(group: LogGroup): number {
+  return encodedLogs(group)?.times.length ?? group.logs.length;
+}
+
+/** `Log.Time` of the group's log `index`, without decoding it. */
+export function logTime(group: LogGroup, index: number): number {
+  const encoded = encodedLogs(group);
+  return encoded === undefined ? group.logs[index]!.time : encoded.times[index]!;
+}

@@ -1,0 +1,170 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DecodeError } from '../../src/errors.ts';
+import { encodePartition } from '../../src/flushers/s3/encodePartition.ts';
+import { partitionByHour } from '../../src/flushers/s3/partitionByHour.ts';
+import { decodeLogGroup, decodeLogGroupList, LogsAs } from '../../src/protocol/decodeLogGroup.ts';
+import { EncodedLogLineWriter } from '../../src/protocol/EncodedLogLineWriter.ts';
+import { encodedLogs, logCount, logTime } from '../../src/protocol/encodedLogs.ts';
+import { encodeLogGroupList } from '../../src/protocol/encodeLogGroup.ts';
+import type { LogGroup } from '../../src/protocol/LogGroup.ts';
+import { logLineFormatter } from '../../src/protocol/logLine.ts';
+import { logGroups } from '../helpers/arbitraries.ts';
+import { aLogGroup } from '../helpers/logGroups.ts';
+import { bytesField, stringField, tag, varintField } from '../helpers/protoWriter.ts';
+
+// Default runs keep the suite fast; `npm run fuzz` sets FUZZ_RUNS=10000.
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const TIMEOUT = Math.max(30_000, RUNS * 15);
+
+const jsonl = (groups: LogGroup[]) =>
+  Buffer.concat(partitionByHour(groups).flatMap((p) => [...encodePartition(p, 'jsonl', 'shop', 'nginx')]));
+
+describe('LogGroups with their logs left encoded', () => {
+  it('count and time their logs without decoding them, and read back as exactly what decoding gives', () => {
+    fc.assert(
+      fc.property(logGroups, (groups) => {
+        const bytes = encodeLogGroupList(groups);
+        const lazy = decodeLogGroupList(bytes, LogsAs.encoded);
+        expect(lazy.map(logCount)).toEqual(groups.map((g) => g.logs.length));
+        expect(lazy.map((g) => Array.from({ length: logCount(g) }, (_, i) => logTime(g, i)))).toEqual(
+          groups.map((g) => g.logs.map((log) => log.time)),
+        );
+        expect(lazy.every((g) => encodedLogs(g) !== undefined)).toBe(true);
+        expect(lazy).toEqual(decodeLogGroupList(bytes));
+        // Read once, decoded for good: the bytes are gone.
+        expect(lazy.every((g) => encodedLogs(g) === undefined)).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('forget their bytes when the logs are assigned or read and changed, so no stale line is written', () => {
+    const group = aLogGroup([{ msg: 'old' }, { msg: 'older' }], { time: 1_700_000_000 });
+    const bytes = encodeLogGroupList([group]);
+
+    const assigned = decodeLogGroupList(bytes, LogsAs.encoded)[0]!;
+    assigned.logs = [{ time: 1_700_000_001, contents: [{ key: 'msg', value: 'new' }] }];
+    expect(encodedLogs(assigned)).toBeUndefined();
+    expect(jsonl([assigned]).toString()).toMatch(/^\{"time":1700000001,.*"contents":\{"msg":"new"\}\}\n$/);
+
+    const changed = decodeLogGroupList(bytes, LogsAs.encoded)[0]!;
+    changed.logs.push({ time: 1_700_000_002, contents: [{ key: 'msg', value: 'pushed' }] });
+    changed.logs[0]!.contents[0]!.value = 'edited';
+    const lines = jsonl([changed]).toString().trimEnd().split('\n');
+    expect(lines.map((line) => JSON.parse(line).contents.msg)).toEqual(['edited', 'older', 'pushed']);
+  });
+
+  it('give the same JSON Lines as decoded groups, byte for byte', () => {
+    fc.assert(
+      fc.property(logGroups, (groups) => {
+        const bytes = encodeLogGroupList(groups);
+        const lazy = decodeLogGroupList(bytes, LogsAs.encoded);
+        expect(jsonl(lazy)).toEqual(jsonl(decodeLogGroupList(bytes)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+/** A Log's pairs as raw bytes: any key and value bytes, UTF-8 or not, in either field order. */
+const rawPair = fc.record({
+  key: fc.oneof(
+    fc
+      .constantFrom('host', 'status', 'msg', '0', '7', '01', '__proto__', 'k"\\', 'ключ')
+      .map((k) => Buffer.from(k)),
+    fc.uint8Array({ maxLength: 6 }),
+  ),
+  value: fc.oneof(
+    fc.string({ unit: 'grapheme', maxLength: 12 }).map((v) => Buffer.from(v)),
+    fc.uint8Array({ maxLength: 12 }),
+    fc.uint8Array({ maxLength: 12 }).map((b) => b.map((x) => x & 0x3f)),
+    // Control bytes only: the longest escapes, to test maxBytes.
+    fc.uint8Array({ maxLength: 40 }).map((b) => b.map((x) => x & 0x1f)),
+  ),
+  valueFirst: fc.boolean(),
+});
+const rawLog = fc.record({
+  time: fc.integer({ min: 0, max: 0xffff_ffff }),
+  timeNs: fc.option(fc.integer({ min: 0, max: 0xffff_ffff }), { nil: undefined }),
+  pairs: fc.array(rawPair, { maxLength: 6 }),
+  unknownField: fc.boolean(),
+});
+
+type RawLog = typeof rawLog extends fc.Arbitrary<infer T> ? T : never;
+
+function encodeRawLog(log: RawLog): number[] {
+  const pairs = log.pairs.flatMap(({ key, value, valueFirst }) => {
+    const fields = valueFirst
+      ? [bytesField(2, value), bytesField(1, key)]
+      : [bytesField(1, key), bytesField(2, value)];
+    return bytesField(2, fields.flat());
+  });
+  const timeNs =
+    log.timeNs === undefined ? [] : [...tag(4, 5), ...Buffer.from(Uint32Array.of(log.timeNs).buffer)];
+  const unknown = log.unknownField ? varintField(9, 42) : [];
+  return [...varintField(1, log.time), ...unknown, ...pairs, ...timeNs];
+}
+
+describe('EncodedLogLineWriter', () => {
+  it('writes each line as the formatter does, within maxBytes, whatever the bytes of keys and values', () => {
+    fc.assert(
+      fc.property(fc.array(rawLog, { maxLength: 8 }), (logs) => {
+        const group = [
+          ...stringField(3, 'topic "t"'),
+          ...logs.flatMap((log) => bytesField(1, encodeRawLog(log))),
+        ];
+        const [lazy] = decodeLogGroupList(Uint8Array.from(bytesField(1, group)), LogsAs.encoded);
+        const writer = new EncodedLogLineWriter(lazy!, encodedLogs(lazy!)!, 'shop', 'nginx');
+        const [decoded] = decodeLogGroupList(Uint8Array.from(bytesField(1, group)));
+        const format = logLineFormatter(decoded!, 'shop', 'nginx');
+        decoded!.logs.forEach((log, i) => {
+          const out = Buffer.alloc(writer.maxBytes(i));
+          const end = writer.write(i, out, 0);
+          expect(end).toBeLessThanOrEqual(out.length);
+          // Bytes, not text: a value copied as invalid UTF-8 would read back as U+FFFD and hide.
+          expect(out.subarray(0, end)).toEqual(Buffer.from(`${format(log)}\n`));
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('fuzz: decoding with logs left encoded', { timeout: TIMEOUT }, () => {
+  const outcome = (decode: () => unknown): string => {
+    try {
+      decode();
+      return 'ok';
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error;
+      return error.message;
+    }
+  };
+  const validBytes = logGroups.map((groups) => encodeLogGroupList(groups));
+  const damaged = fc
+    .tuple(
+      validBytes,
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+      fc.nat(),
+    )
+    .map(([bytes, changes, cut]) => {
+      const copy = Buffer.from(bytes);
+      for (const [at, value] of changes) if (copy.length > 0) copy[at % copy.length] = value;
+      return copy.subarray(0, copy.length - (cut % 4));
+    });
+
+  it('fails exactly when decoding fails, with the same error, on random and damaged payloads', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), damaged), (bytes) => {
+        expect(outcome(() => decodeLogGroupList(bytes, LogsAs.encoded))).toBe(
+          outcome(() => decodeLogGroupList(bytes)),
+        );
+        expect(outcome(() => decodeLogGroup(bytes, LogsAs.encoded))).toBe(
+          outcome(() => decodeLogGroup(bytes)),
+        );
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
