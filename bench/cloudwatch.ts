@@ -170,7 +170,7 @@ try {
       firstCalls,
       timesMs: all,
     },
-    profileStages: ['decodeAll', 'buildStreamEvents', 'packBatches', 'put', 'send'],
+    profileStages: ['decodeBatch', 'buildStreamEvents', 'packBatches', 'put', 'send'],
   });
   client.destroy();
 } finally {
