@@ -1,4 +1,4 @@
-import { gunzipSync, zstdDecompressSync } from 'node:zlib';
+import { gunzipSync, gzipSync, zstdDecompressSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EncodeError } from '../../../src/errors.ts';
@@ -86,5 +86,46 @@ describe('compressBody', () => {
   it('stops when its signal aborts', async () => {
     await expect(compressBody([Buffer.from('x')], 'gzip', AbortSignal.abort())).rejects.toThrow();
     await expect(compressBody([Buffer.from('x')], 'none', AbortSignal.abort())).rejects.toThrow();
+  });
+
+  /** `count` chunks of 64 KB of barely compressible bytes: enough to keep zlib busy for a while. */
+  function* noisyChunks(count: number, onChunk: (index: number) => void = () => {}): Generator<Buffer> {
+    let state = 7;
+    for (let index = 0; index < count; index++) {
+      onChunk(index);
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      for (let i = 0; i < chunk.length; i++) {
+        state = (state * 1103515245 + 12345) >>> 0;
+        chunk[i] = 0x20 + (state >>> 26);
+      }
+      yield chunk;
+    }
+  }
+
+  it('gzips many chunks, written in larger pieces while zlib works, into the same bytes as gzipSync', async () => {
+    const chunks = [...noisyChunks(100)];
+    const result = await compressBody(chunks, 'gzip');
+    expect(result.body).toEqual(gzipSync(Buffer.concat(chunks)));
+    expect(result.rawBytes).toBe(100 * 64 * 1024);
+  });
+
+  it('rejects with the abort when its signal aborts while the encoder is ahead of zlib, and settles', async () => {
+    const controller = new AbortController();
+    const pending = compressBody(
+      noisyChunks(1000, (index) => {
+        if (index === 40) controller.abort(new Error('deadline'));
+      }),
+      'gzip',
+      controller.signal,
+    );
+    await expect(pending).rejects.toThrow('deadline');
+  });
+
+  it('rejects with the encoder’s error when the chunks stop with one', async () => {
+    const failing = function* () {
+      yield* noisyChunks(30);
+      throw new EncodeError('logs[3].time', 'bad');
+    };
+    await expect(compressBody(failing(), 'gzip')).rejects.toBeInstanceOf(EncodeError);
   });
 });
