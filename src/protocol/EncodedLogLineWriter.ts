@@ -4,7 +4,7 @@ import { decodeLogAt } from './decodeLogGroup.ts';
 import type { EncodedLogs } from './encodedLogs.ts';
 import type { LogGroup } from './LogGroup.ts';
 import { type LogLineFormatter, logLineFormatter, logLineMiddle, plainPrefixes } from './logLine.ts';
-import { LogRanges, NO_TIME_NS, readLogRanges } from './logRanges.ts';
+import { LogRanges, MAX_RANGED_PAIRS, NO_TIME_NS, readLogRanges } from './logRanges.ts';
 import { ProtoReader } from './ProtoReader.ts';
 
 /** What `JSON.stringify` writes for each ASCII byte inside a string: `undefined` when the byte itself. */
@@ -17,6 +17,9 @@ const ESCAPES: readonly (Uint8Array | undefined)[] = Array.from({ length: 0x80 }
 const MAX_BYTES_PER_BYTE = 6;
 /** Room for what a line adds beyond its Log's bytes: `{"time":`, `,"timeNs":`, braces, newline. */
 const LINE_OVERHEAD = 64;
+
+/** Shared by every writer: used only inside one synchronous `write`, so writers never interleave on it. */
+const RANGES = new LogRanges(MAX_RANGED_PAIRS);
 
 const TIME_PREFIX = Buffer.from('{"time":', 'latin1');
 const TIME_NS_PREFIX = Buffer.from(',"timeNs":', 'latin1');
@@ -47,7 +50,6 @@ export class EncodedLogLineWriter {
   readonly #logstore: string;
   readonly #middle: Buffer;
   readonly #reader: ProtoReader;
-  readonly #ranges = new LogRanges();
   /** The last key order seen, as bytes, and its `{"key":"` / `,"key":"` prefixes (`undefined`: not plain). */
   #keys: Uint8Array[] = [];
   #prefixes: Uint8Array[] | undefined = [];
@@ -71,16 +73,18 @@ export class EncodedLogLineWriter {
   /** Write log `index`'s line and its `\n` at `out[pos]` (room: {@link maxBytes}); returns the end. */
   write(index: number, out: Buffer, pos: number): number {
     const bytes = this.#encoded.bytes;
-    const ranges = this.#ranges;
+    const ranges = RANGES;
     this.#reader.pos = this.#encoded.starts[index]!;
     readLogRanges(this.#reader, this.#encoded.ends[index]!, ranges);
+    if (!ranges.complete) return this.#writeFormatted(index, out, pos);
     if (!this.#sameKeys()) this.#learnKeys();
     const prefixes = this.#prefixes;
     if (prefixes === undefined) return this.#writeFormatted(index, out, pos);
     let o = copy(TIME_PREFIX, out, pos);
     o = writeUint32(ranges.time, out, o);
     if (ranges.timeNs !== NO_TIME_NS) o = writeUint32(ranges.timeNs, out, copy(TIME_NS_PREFIX, out, o));
-    o += this.#middle.copy(out, o);
+    this.#middle.copy(out, o);
+    o += this.#middle.length; // the full length even if cut short, so the check below sees it
     if (ranges.count === 0) out[o++] = OPEN_BRACE;
     for (let i = 0; i < ranges.count; i++) {
       o = writeStringBody(bytes, ranges.valueStart[i]!, ranges.valueEnd[i]!, out, copy(prefixes[i]!, out, o));
@@ -90,11 +94,14 @@ export class EncodedLogLineWriter {
     out[o++] = CLOSE_BRACE;
     out[o++] = CLOSE_BRACE;
     out[o++] = NEWLINE;
+    // Writes past a Buffer's end are dropped silently: a line cut short must fail, never be stored.
+    if (o > out.length)
+      throw new RangeError(`log line ${index} needs more than the ${out.length - pos} bytes given`);
     return o;
   }
 
   #sameKeys(): boolean {
-    const { count, keyStart, keyEnd } = this.#ranges;
+    const { count, keyStart, keyEnd } = RANGES;
     const keys = this.#keys;
     if (count !== keys.length) return false;
     const bytes = this.#encoded.bytes;
@@ -108,7 +115,7 @@ export class EncodedLogLineWriter {
   }
 
   #learnKeys(): void {
-    const { count, keyStart, keyEnd } = this.#ranges;
+    const { count, keyStart, keyEnd } = RANGES;
     const bytes = Buffer.from(
       this.#encoded.bytes.buffer,
       this.#encoded.bytes.byteOffset,
@@ -123,7 +130,11 @@ export class EncodedLogLineWriter {
   #writeFormatted(index: number, out: Buffer, pos: number): number {
     this.#format ??= logLineFormatter(this.#group, this.#project, this.#logstore);
     const log = decodeLogAt(this.#reader, this.#encoded.starts[index]!, this.#encoded.ends[index]!);
-    const end = pos + out.write(this.#format(log), pos, 'utf8');
+    const line = this.#format(log);
+    const end = pos + out.write(line, pos, 'utf8');
+    if (end - pos !== Buffer.byteLength(line) || end >= out.length) {
+      throw new RangeError(`log line ${index} needs more than the ${out.length - pos} bytes given`);
+    }
     out[end] = NEWLINE;
     return end + 1;
   }

@@ -69,10 +69,11 @@ export function decodeLogGroup(bytes: Uint8Array, logsAs: LogsAs = LogsAs.decode
   return readLogGroup(reader, reader.end, logsAs);
 }
 
-/** Decode Logs that {@link decodeLogGroupList} left encoded (they were validated then). */
-export function decodeEncodedLogs(encoded: EncodedLogs): Log[] {
+/** Decode Logs that {@link decodeLogGroupList} left encoded (they were checked then): all, or those at `indexes`. */
+export function decodeEncodedLogs(encoded: EncodedLogs, indexes?: readonly number[]): Log[] {
   const reader = new ProtoReader(encoded.bytes);
-  return encoded.starts.map((start, i) => decodeLogAt(reader, start, encoded.ends[i]!));
+  const decode = (i: number) => decodeLogAt(reader, encoded.starts[i]!, encoded.ends[i]!);
+  return indexes === undefined ? encoded.starts.map((_, i) => decode(i)) : indexes.map(decode);
 }
 
 /** Decode the one Log message in `[start, end)` of the reader's bytes. */
@@ -83,8 +84,8 @@ export function decodeLogAt(reader: ProtoReader, start: number, end: number): Lo
 
 const keepLogsEncoded = encodedLogsKeeper(decodeEncodedLogs);
 
-/** One scratch for every encoded read: reading a Log's ranges allocates nothing. */
-const scratch = new LogRanges();
+/** One scratch for every check of an encoded Log: it only counts Contents, so it never grows. */
+const scratch = new LogRanges(0);
 
 function readLogGroup(reader: ProtoReader, end: number, logsAs: LogsAs): LogGroup {
   const outerEnd = reader.end;

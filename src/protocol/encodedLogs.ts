@@ -39,6 +39,8 @@ export function encodedLogsKeeper(
     enumerable: true,
     configurable: true,
     get(this: LogGroup & MaybeEncoded) {
+      const kept = keptLogs.get(this);
+      if (kept !== undefined) return kept;
       const logs = decode(this[ENCODED_LOGS]!);
       settleLogs(this, logs);
       return logs;
@@ -59,23 +61,32 @@ export function encodedLogsKeeper(
   };
 }
 
+/** Logs of frozen or sealed groups, whose `logs` accessor cannot become a plain property. */
+const keptLogs = new WeakMap<LogGroup, Log[]>();
+
 function settleLogs(group: LogGroup, logs: Log[]): void {
+  try {
+    Object.defineProperty(group, 'logs', {
+      value: logs,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  } catch {
+    // Frozen or sealed: the accessor stays, serving these logs from now on.
+    keptLogs.set(group, logs);
+    return;
+  }
   (group as MaybeEncoded)[ENCODED_LOGS] = undefined;
-  Object.defineProperty(group, 'logs', { value: logs, writable: true, enumerable: true, configurable: true });
 }
 
 /** The group's Logs as bytes, or `undefined` once (or unless) they are decoded objects. */
 export function encodedLogs(group: LogGroup): EncodedLogs | undefined {
-  return (group as MaybeEncoded)[ENCODED_LOGS];
+  const encoded = (group as MaybeEncoded)[ENCODED_LOGS];
+  return encoded === undefined || keptLogs.has(group) ? undefined : encoded;
 }
 
 /** How many Logs the group has, without decoding them. */
 export function logCount(group: LogGroup): number {
   return encodedLogs(group)?.times.length ?? group.logs.length;
-}
-
-/** `Log.Time` of the group's log `index`, without decoding it. */
-export function logTime(group: LogGroup, index: number): number {
-  const encoded = encodedLogs(group);
-  return encoded === undefined ? group.logs[index]!.time : encoded.times[index]!;
 }

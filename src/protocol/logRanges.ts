@@ -14,38 +14,47 @@ import {
 export const NO_TIME_NS = -1;
 
 /**
+ * Contents a {@link LogRanges} for writing keeps ranges for. A Log with more (a log line has tens of
+ * fields) is written through the decoder instead, so no input can make these arrays large.
+ */
+export const MAX_RANGED_PAIRS = 1024;
+
+/**
  * One Log read without decoding a string: its times, and each Content's key and value as byte
- * ranges of the payload. Reused from Log to Log (the arrays only grow), so reading allocates nothing.
+ * ranges of the payload, for the first `capacity` Contents (0: only check and count them).
+ * Reused from Log to Log, so reading allocates nothing. Offsets are doubles: exact at any size.
  */
 export class LogRanges {
   time = 0;
   timeNs = NO_TIME_NS;
-  /** Contents read: entries [0, count) of the range arrays are this Log's. */
+  /** Contents read; entries [0, min(count, capacity)) of the range arrays are this Log's. */
   count = 0;
-  keyStart = new Int32Array(32);
-  keyEnd = new Int32Array(32);
-  valueStart = new Int32Array(32);
-  valueEnd = new Int32Array(32);
+  readonly capacity: number;
+  readonly keyStart: Float64Array;
+  readonly keyEnd: Float64Array;
+  readonly valueStart: Float64Array;
+  readonly valueEnd: Float64Array;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.keyStart = new Float64Array(capacity);
+    this.keyEnd = new Float64Array(capacity);
+    this.valueStart = new Float64Array(capacity);
+    this.valueEnd = new Float64Array(capacity);
+  }
+
+  /** True when the ranges of every Content of the Log were kept. */
+  get complete(): boolean {
+    return this.count <= this.capacity;
+  }
 
   add(keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
-    if (this.count === this.keyStart.length) this.#grow();
     const i = this.count++;
+    if (i >= this.capacity) return;
     this.keyStart[i] = keyStart;
     this.keyEnd[i] = keyEnd;
     this.valueStart[i] = valueStart;
     this.valueEnd[i] = valueEnd;
-  }
-
-  #grow(): void {
-    const grown = (from: Int32Array) => {
-      const to = new Int32Array(from.length * 2);
-      to.set(from);
-      return to;
-    };
-    this.keyStart = grown(this.keyStart);
-    this.keyEnd = grown(this.keyEnd);
-    this.valueStart = grown(this.valueStart);
-    this.valueEnd = grown(this.valueEnd);
   }
 }
 

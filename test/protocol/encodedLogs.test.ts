@@ -5,7 +5,7 @@ import { encodePartition } from '../../src/flushers/s3/encodePartition.ts';
 import { partitionByHour } from '../../src/flushers/s3/partitionByHour.ts';
 import { decodeLogGroup, decodeLogGroupList, LogsAs } from '../../src/protocol/decodeLogGroup.ts';
 import { EncodedLogLineWriter } from '../../src/protocol/EncodedLogLineWriter.ts';
-import { encodedLogs, logCount, logTime } from '../../src/protocol/encodedLogs.ts';
+import { encodedLogs, logCount } from '../../src/protocol/encodedLogs.ts';
 import { encodeLogGroupList } from '../../src/protocol/encodeLogGroup.ts';
 import type { LogGroup } from '../../src/protocol/LogGroup.ts';
 import { logLineFormatter } from '../../src/protocol/logLine.ts';
@@ -27,7 +27,7 @@ describe('LogGroups with their logs left encoded', () => {
         const bytes = encodeLogGroupList(groups);
         const lazy = decodeLogGroupList(bytes, LogsAs.encoded);
         expect(lazy.map(logCount)).toEqual(groups.map((g) => g.logs.length));
-        expect(lazy.map((g) => Array.from({ length: logCount(g) }, (_, i) => logTime(g, i)))).toEqual(
+        expect(lazy.map((g) => encodedLogs(g)!.times)).toEqual(
           groups.map((g) => g.logs.map((log) => log.time)),
         );
         expect(lazy.every((g) => encodedLogs(g) !== undefined)).toBe(true);
@@ -53,6 +53,21 @@ describe('LogGroups with their logs left encoded', () => {
     changed.logs[0]!.contents[0]!.value = 'edited';
     const lines = jsonl([changed]).toString().trimEnd().split('\n');
     expect(lines.map((line) => JSON.parse(line).contents.msg)).toEqual(['edited', 'older', 'pushed']);
+  });
+
+  it('decode once and stay consistent when frozen or sealed (the accessor cannot become a plain property)', () => {
+    const group = aLogGroup([{ msg: 'a' }, { msg: 'b' }], { time: 1_700_000_000 });
+    const bytes = encodeLogGroupList([group]);
+    for (const lock of [Object.freeze, Object.seal]) {
+      const lazy = lock(decodeLogGroupList(bytes, LogsAs.encoded)[0]!);
+      expect(encodedLogs(lazy)).toBeDefined();
+      const logs = lazy.logs;
+      expect(logs).toEqual(group.logs);
+      expect(lazy.logs).toBe(logs); // decoded once, the same array from then on
+      expect(encodedLogs(lazy)).toBeUndefined(); // so a change to it is what gets written
+      logs[0]!.contents[0]!.value = 'changed';
+      expect(jsonl([lazy]).toString()).toContain('"msg":"changed"');
+    }
   });
 
   it('give the same JSON Lines as decoded groups, byte for byte', () => {
@@ -128,6 +143,33 @@ describe('EncodedLogLineWriter', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('EncodedLogLineWriter limits', () => {
+  const lazyGroup = (contents: Record<string, string>[]) =>
+    decodeLogGroupList(
+      encodeLogGroupList([aLogGroup(contents, { time: 1_700_000_000 })]),
+      LogsAs.encoded,
+    )[0]!;
+
+  it('writes a log with more Contents than it keeps ranges for through the formatter, unchanged', () => {
+    const contents = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`k${i}`, `v"${i}`]));
+    const lazy = lazyGroup([contents]);
+    const writer = new EncodedLogLineWriter(lazy, encodedLogs(lazy)!, 'shop', 'nginx');
+    const out = Buffer.alloc(writer.maxBytes(0));
+    const end = writer.write(0, out, 0);
+    const expected = logLineFormatter(lazy, 'shop', 'nginx')(lazy.logs[0]!);
+    expect(out.subarray(0, end).toString()).toBe(`${expected}\n`);
+  });
+
+  it('throws rather than store a line cut short when given less room than it needs', () => {
+    const logs: Record<string, string>[] = [{ msg: 'plain' }, { dup: '1', '0': 'an index key: formatted' }];
+    for (const contents of logs) {
+      const lazy = lazyGroup([contents]);
+      const writer = new EncodedLogLineWriter(lazy, encodedLogs(lazy)!, 'shop', 'nginx');
+      expect(() => writer.write(0, Buffer.alloc(40), 0)).toThrow(RangeError);
+    }
   });
 });
 

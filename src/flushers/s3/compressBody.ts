@@ -78,7 +78,7 @@ export async function compressBody(
     const compressor =
       compression === S3Compression.gzip ? zlib.createGzip(options) : zlib.createZstdCompress(options);
     compressor.on('data', (chunk: Buffer) => output.push(chunk));
-    const done = finished(compressor);
+    const done = finished(compressor, signal === undefined ? {} : { signal });
     done.catch(() => {}); // awaited below; a failure before then must not be reported as unhandled
     // Bytes handed to zlib and not compressed yet, and a waiter for zlib to finish the next write.
     let ahead = 0;
@@ -130,7 +130,8 @@ export async function compressBody(
       await done;
     } catch (error) {
       compressor.destroy();
-      throw error;
+      // Every way an abort shows up (here or in `finished`) rejects with the signal's reason.
+      throw signal?.aborted ? signal.reason : error;
     } finally {
       signal?.removeEventListener('abort', wakeUp);
     }

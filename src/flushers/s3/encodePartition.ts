@@ -1,5 +1,4 @@
 import { EncodedLogLineWriter } from '../../protocol/EncodedLogLineWriter.ts';
-import { encodedLogs } from '../../protocol/encodedLogs.ts';
 import { encodeLogGroupList } from '../../protocol/encodeLogGroup.ts';
 import type { Log } from '../../protocol/LogGroup.ts';
 import { logLineFormatter } from '../../protocol/logLine.ts';
@@ -43,7 +42,7 @@ export function* encodePartition(
   // half the time of concatenating a chunk's lines into one string and converting that.
   const out = new ChunkedOutput(JSONL_CHUNK_CHARS);
   for (const slice of partition.slices) {
-    const encoded = encodedLogs(slice.group);
+    const encoded = slice.encoded;
     if (encoded !== undefined) {
       // Logs still encoded are transcoded from their bytes: the same lines, without decoding them.
       const writer = new EncodedLogLineWriter(slice.group, encoded, project, logstore);

@@ -1,5 +1,6 @@
 import { EncodeError } from '../../errors.ts';
-import { logCount, logTime } from '../../protocol/encodedLogs.ts';
+import { decodeEncodedLogs } from '../../protocol/decodeLogGroup.ts';
+import { type EncodedLogs, encodedLogs } from '../../protocol/encodedLogs.ts';
 import { type Log, type LogGroup, UINT32_MAX } from '../../protocol/LogGroup.ts';
 
 /** Seconds in one partition: objects are partitioned by UTC hour of log time. */
@@ -10,12 +11,16 @@ export interface PartitionSlice {
   /** Index of the group in the flushed `logGroups` (ties the slice to `recordIds[groupIndex]`). */
   readonly groupIndex: number;
   readonly group: LogGroup;
-  /**
-   * Indexes of the slice's logs in the group, ascending; `undefined` when it holds all of them.
-   * Indexes rather than Log objects, so a group whose logs are still encoded stays encoded.
-   */
-  readonly logIndexes: readonly number[] | undefined;
   readonly logCount: number;
+  /**
+   * The slice's logs as they were when partitioned, so later changes to `group.logs` cannot mix
+   * partitions up: Log objects (the group's own array when all its logs are in this hour), or,
+   * for a group whose logs were still protobuf bytes, those bytes and which of them.
+   */
+  readonly logs: readonly Log[] | undefined;
+  readonly encoded: EncodedLogs | undefined;
+  /** With `encoded`: indexes of the slice's logs, ascending; `undefined` for all of them. */
+  readonly logIndexes: readonly number[] | undefined;
 }
 
 /** Everything one object will hold: the logs of one UTC hour, in input order. */
@@ -51,11 +56,18 @@ interface MutablePartition {
 export function partitionByHour(groups: readonly LogGroup[]): Partition[] {
   const byHour = new Map<number, MutablePartition>();
   groups.forEach((group, groupIndex) => {
-    const count = logCount(group);
-    if (count === 0) return;
-    const hours = Array.from({ length: count }, (_, i) => hourOf(group, groupIndex, i));
+    const encoded = encodedLogs(group);
+    const logs = encoded === undefined ? group.logs : undefined;
+    const times = encoded?.times ?? logs!.map((log) => log.time);
+    if (times.length === 0) return;
+    const hours = times.map((time, logIndex) => hourOf(time, groupIndex, logIndex));
     if (hours.every((hour) => hour === hours[0])) {
-      add(byHour, hours[0]!, { groupIndex, group, logIndexes: undefined, logCount: count });
+      add(
+        byHour,
+        hours[0]!,
+        { groupIndex, group, logCount: times.length, logs, encoded, logIndexes: undefined },
+        times,
+      );
       return;
     }
     const split = new Map<number, number[]>();
@@ -64,25 +76,38 @@ export function partitionByHour(groups: readonly LogGroup[]): Partition[] {
       if (indexes === undefined) split.set(hour, [i]);
       else indexes.push(i);
     });
-    for (const [hour, logIndexes] of split) {
-      add(byHour, hour, { groupIndex, group, logIndexes, logCount: logIndexes.length });
+    for (const [hour, indexes] of split) {
+      const slice =
+        encoded === undefined
+          ? { logs: indexes.map((i) => logs![i]!), encoded, logIndexes: undefined }
+          : { logs: undefined, encoded, logIndexes: indexes };
+      add(
+        byHour,
+        hour,
+        { groupIndex, group, logCount: indexes.length, ...slice },
+        indexes.map((i) => times[i]!),
+      );
     }
   });
   return [...byHour.values()].sort((a, b) => a.hour - b.hour);
 }
 
-/** The slice's Log objects (decoding the group's logs if they are still encoded). */
+/** The slice's Log objects (decoded from its bytes when it has them; the group is left as it is). */
 export function sliceLogs(slice: PartitionSlice): readonly Log[] {
-  const logs = slice.group.logs;
-  return slice.logIndexes === undefined ? logs : slice.logIndexes.map((i) => logs[i]!);
+  return slice.logs ?? decodeEncodedLogs(slice.encoded!, slice.logIndexes);
 }
 
-/** The slice's log indexes in the group, in order. */
+/** The indexes of an encoded slice's logs among its bytes' logs, in order. */
 export function sliceLogIndexes(slice: PartitionSlice): Iterable<number> {
   return slice.logIndexes ?? Array.from({ length: slice.logCount }, (_, i) => i);
 }
 
-function add(byHour: Map<number, MutablePartition>, hour: number, slice: PartitionSlice): void {
+function add(
+  byHour: Map<number, MutablePartition>,
+  hour: number,
+  slice: PartitionSlice,
+  times: readonly number[],
+): void {
   let partition = byHour.get(hour);
   if (partition === undefined) {
     partition = { hour, slices: [], logCount: 0, minTime: Number.POSITIVE_INFINITY, maxTime: -1 };
@@ -90,15 +115,13 @@ function add(byHour: Map<number, MutablePartition>, hour: number, slice: Partiti
   }
   partition.slices.push(slice);
   partition.logCount += slice.logCount;
-  for (const i of sliceLogIndexes(slice)) {
-    const time = logTime(slice.group, i);
+  for (const time of times) {
     if (time < partition.minTime) partition.minTime = time;
     if (time > partition.maxTime) partition.maxTime = time;
   }
 }
 
-function hourOf(group: LogGroup, groupIndex: number, logIndex: number): number {
-  const time = logTime(group, logIndex);
+function hourOf(time: number, groupIndex: number, logIndex: number): number {
   if (!Number.isInteger(time) || time < 0 || time > UINT32_MAX) {
     throw new EncodeError(
       `logGroups[${groupIndex}].logs[${logIndex}].time`,

@@ -121,6 +121,20 @@ describe('compressBody', () => {
     await expect(pending).rejects.toThrow('deadline');
   });
 
+  it('rejects when its signal aborts after the last chunk, while zlib is still at work', async () => {
+    const controller = new AbortController();
+    const chunks = [...noisyChunks(60)];
+    const pending = compressBody(
+      (function* () {
+        yield* chunks;
+        setTimeout(() => controller.abort(new Error('deadline')), 1);
+      })(),
+      'gzip',
+      controller.signal,
+    );
+    await expect(pending).rejects.toThrow('deadline');
+  });
+
   it('rejects with the encoder’s error when the chunks stop with one', async () => {
     const failing = function* () {
       yield* noisyChunks(30);

@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EncodeError } from '../../../src/errors.ts';
 import { partitionByHour, SECONDS_PER_HOUR, sliceLogs } from '../../../src/flushers/s3/partitionByHour.ts';
+import { decodeLogGroupList, LogsAs } from '../../../src/protocol/decodeLogGroup.ts';
+import { encodedLogs, logCount } from '../../../src/protocol/encodedLogs.ts';
+import { encodeLogGroupList } from '../../../src/protocol/encodeLogGroup.ts';
 import type { Log, LogGroup } from '../../../src/protocol/LogGroup.ts';
 import { logGroups as anyLogGroups, logGroup } from '../../helpers/arbitraries.ts';
 import { aLogGroup } from '../../helpers/logGroups.ts';
@@ -74,6 +77,41 @@ describe('partitionByHour', () => {
     const group = aLogGroup([{ a: '1' }, { a: '2' }], { time: BASE });
     const [partition] = partitionByHour([group]);
     expect(sliceLogs(partition!.slices[0]!)).toBe(group.logs);
+  });
+
+  it('gives the same partitions for groups whose logs are still bytes, and leaves them bytes', () => {
+    fc.assert(
+      fc.property(clustered, (groups) => {
+        const lazy = decodeLogGroupList(encodeLogGroupList(groups), LogsAs.encoded);
+        const partitions = partitionByHour(lazy);
+        expect(lazy.every((g) => encodedLogs(g) !== undefined || logCount(g) === 0)).toBe(true);
+        const shape = (ps: ReturnType<typeof partitionByHour>) =>
+          ps.map((p) => ({ ...p, slices: p.slices.map((s) => [s.groupIndex, s.logCount, sliceLogs(s)]) }));
+        expect(shape(partitions)).toEqual(shape(partitionByHour(groups)));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('keeps each slice as it was when partitioned, whatever happens to group.logs afterwards', () => {
+    const hourly = (hour: number) => ({
+      time: BASE + hour * SECONDS_PER_HOUR,
+      contents: [{ key: 'h', value: `${hour}` }],
+    });
+    const group = (): LogGroup => ({ logs: [hourly(1), hourly(0), hourly(1), hourly(0)], logTags: [] });
+    const lazy = decodeLogGroupList(encodeLogGroupList([group()]), LogsAs.encoded)[0]!;
+    for (const subject of [group(), lazy]) {
+      const partitions = partitionByHour([subject]);
+      subject.logs.sort((a, b) => a.time - b.time);
+      subject.logs.splice(0, 3);
+      for (const partition of partitions) {
+        const logs = sliceLogs(partition.slices[0]!);
+        expect(logs.map((log) => log.contents[0]!.value)).toEqual([
+          `${partition.hour - BASE / SECONDS_PER_HOUR}`,
+          `${partition.hour - BASE / SECONDS_PER_HOUR}`,
+        ]);
+      }
+    }
   });
 
   it('returns nothing for no groups or groups without logs', () => {
