@@ -127,10 +127,14 @@ export class EncodedLogLineWriter {
     this.#prefixes = prefixes?.map((prefix) => Buffer.from(`${prefix}"`));
   }
 
-  #writeFormatted(index: number, out: Buffer, pos: number): number {
+  /** Log `index`'s line (no newline) from its decoded Log: the formatter's own text. */
+  formatted(index: number): string {
     this.#format ??= logLineFormatter(this.#group, this.#project, this.#logstore);
-    const log = decodeLogAt(this.#reader, this.#encoded.starts[index]!, this.#encoded.ends[index]!);
-    const line = this.#format(log);
+    return this.#format(decodeLogAt(this.#reader, this.#encoded.starts[index]!, this.#encoded.ends[index]!));
+  }
+
+  #writeFormatted(index: number, out: Buffer, pos: number): number {
+    const line = this.formatted(index);
     const end = pos + out.write(line, pos, 'utf8');
     if (end - pos !== Buffer.byteLength(line) || end >= out.length) {
       throw new RangeError(`log line ${index} needs more than the ${out.length - pos} bytes given`);

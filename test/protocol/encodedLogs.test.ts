@@ -147,6 +147,15 @@ describe('EncodedLogLineWriter', () => {
 });
 
 describe('EncodedLogLineWriter limits', () => {
+  it('gives the same JSON Lines for logs too large to write in place (formatted first) among small ones', () => {
+    const big = { trace: '"at x"\n\t'.repeat(4000), city: 'Zürich' };
+    const group = aLogGroup([{ msg: 'small' }, big, { msg: 'small again' }, big], { time: 1_700_000_000 });
+    const bytes = encodeLogGroupList([group]);
+    const lazy = decodeLogGroupList(bytes, LogsAs.encoded)[0]!;
+    expect(jsonl([lazy])).toEqual(jsonl(decodeLogGroupList(bytes)));
+    expect(jsonl([lazy]).toString().split('\n')).toHaveLength(5);
+  });
+
   const lazyGroup = (contents: Record<string, string>[]) =>
     decodeLogGroupList(
       encodeLogGroupList([aLogGroup(contents, { time: 1_700_000_000 })]),

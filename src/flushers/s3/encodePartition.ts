@@ -47,19 +47,19 @@ export function* encodePartition(
       // Logs still encoded are transcoded from their bytes: the same lines, without decoding them.
       const writer = new EncodedLogLineWriter(slice.group, encoded, project, logstore);
       for (const index of sliceLogIndexes(slice)) {
-        const full = out.reserve(writer.maxBytes(index));
+        const room = writer.maxBytes(index);
+        // A large log (over about 10 KB) is formatted first: its bound, six times its size, would
+        // be a wasteful buffer to reserve for a line usually about as long as the log.
+        const full = room <= JSONL_CHUNK_CHARS ? out.reserve(room) : out.writeLine(writer.formatted(index));
         if (full !== undefined) yield full;
-        out.used = writer.write(index, out.chunk, out.used);
+        if (room <= JSONL_CHUNK_CHARS) out.used = writer.write(index, out.chunk, out.used);
       }
       continue;
     }
     const format = logLineFormatter(slice.group, project, logstore);
     for (const log of sliceLogs(slice)) {
-      const line = format(log);
-      const full = out.reserve(line.length * MAX_UTF8_BYTES_PER_CHAR + 1);
+      const full = out.writeLine(format(log));
       if (full !== undefined) yield full;
-      out.used += out.chunk.write(line, out.used, 'utf8');
-      out.chunk[out.used++] = 0x0a;
     }
   }
   const last = out.take();
@@ -82,6 +82,14 @@ class ChunkedOutput {
     if (this.used + bytes <= this.chunk.length) return undefined;
     const full = this.take();
     this.chunk = Buffer.allocUnsafe(Math.max(this.#size, bytes));
+    return full;
+  }
+
+  /** Write `line` and its newline; returns the filled part of the chunk this replaced, if any. */
+  writeLine(line: string): Buffer | undefined {
+    const full = this.reserve(line.length * MAX_UTF8_BYTES_PER_CHAR + 1);
+    this.used += this.chunk.write(line, this.used, 'utf8');
+    this.chunk[this.used++] = 0x0a;
     return full;
   }
 
