@@ -31,13 +31,6 @@ export const COMPRESSOR_CHUNK_BYTES = 256 * 1024;
 export const COMPRESSOR_INPUT_AHEAD_BYTES = 1024 * 1024;
 
 /**
- * Uncompressed bytes handed to zlib in one write. Each write is a round trip between the thread
- * pool and the event loop: 256 KB writes gzipped the S3 benchmark's body 2–3 ms faster than 64 KB
- * ones (BENCHMARKS.md, S3 path). The compressed bytes do not depend on it.
- */
-export const COMPRESSOR_WRITE_BYTES = 256 * 1024;
-
-/**
  * Compress a body given as chunks, hashing the uncompressed bytes on the way. gzip and zstd run
  * as zlib streams, so compression happens on libuv's thread pool while the next chunks are being
  * encoded, and only the compressed output is ever held whole.
@@ -90,27 +83,17 @@ export async function compressBody(
     };
     compressor.on('close', wakeUp);
     signal?.addEventListener('abort', wakeUp);
-    let pending: Uint8Array[] = [];
-    let pendingBytes = 0;
-    const writePending = () => {
-      const input = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
-      pending = [];
-      pendingBytes = 0;
-      ahead += input.length;
-      compressor.write(input, () => {
-        ahead -= input.length;
-        wakeUp();
-      });
-    };
     try {
       for (const chunk of chunks) {
         signal?.throwIfAborted();
         if (compressor.destroyed) break; // it failed: `done` says why
         hash.update(chunk);
         rawBytes += chunk.length;
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        if (pendingBytes >= COMPRESSOR_WRITE_BYTES) writePending();
+        ahead += chunk.length;
+        compressor.write(chunk, () => {
+          ahead -= chunk.length;
+          wakeUp();
+        });
         // Yield after every chunk: zlib starts its next write only when the event loop runs the
         // last one's callback, so this lets compression overlap encoding.
         await setImmediate();
@@ -123,10 +106,7 @@ export async function compressBody(
           signal?.throwIfAborted();
         }
       }
-      if (!compressor.destroyed) {
-        if (pendingBytes > 0) writePending();
-        compressor.end();
-      }
+      if (!compressor.destroyed) compressor.end();
       await done;
     } catch (error) {
       compressor.destroy();

@@ -102,7 +102,7 @@ describe('compressBody', () => {
     }
   }
 
-  it('gzips many chunks, written in larger pieces while zlib works, into the same bytes as gzipSync', async () => {
+  it('gzips many chunks, encoded while zlib works, into the same bytes as gzipSync', async () => {
     const chunks = [...noisyChunks(100)];
     const result = await compressBody(chunks, 'gzip');
     expect(result.body).toEqual(gzipSync(Buffer.concat(chunks)));
