@@ -72,7 +72,8 @@ export {
 } from './input/decodePayload.ts';
 export { deaggregateKpl, isKplAggregate, KPL_MAGIC } from './input/kpl.ts';
 export { parseInputOptions } from './input/parseInputOptions.ts';
-export { decodeLogGroup, decodeLogGroupList } from './protocol/decodeLogGroup.ts';
+export { decodeLogGroup, decodeLogGroupList, LogsAs } from './protocol/decodeLogGroup.ts';
+export { type EncodedLogs, encodedLogs, logCount } from './protocol/encodedLogs.ts';
 export { encodeLogGroup, encodeLogGroupList } from './protocol/encodeLogGroup.ts';
 export type { KeyValue, Log, LogGroup } from './protocol/LogGroup.ts';
 export {
