@@ -46,6 +46,8 @@ const NEWLINE = 0x0a;
 export class EncodedLogLineWriter {
   readonly #group: LogGroup;
   readonly #encoded: EncodedLogs;
+  /** The encoded bytes, as a Buffer (to decode a key order's keys). */
+  readonly #bytes: Buffer;
   readonly #project: string;
   readonly #logstore: string;
   readonly #middle: Buffer;
@@ -58,6 +60,7 @@ export class EncodedLogLineWriter {
   constructor(group: LogGroup, encoded: EncodedLogs, project: string, logstore: string) {
     this.#group = group;
     this.#encoded = encoded;
+    this.#bytes = Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.length);
     this.#project = project;
     this.#logstore = logstore;
     this.#middle = Buffer.from(logLineMiddle(group, project, logstore));
@@ -72,7 +75,7 @@ export class EncodedLogLineWriter {
 
   /** Write log `index`'s line and its `\n` at `out[pos]` (room: {@link maxBytes}); returns the end. */
   write(index: number, out: Buffer, pos: number): number {
-    const bytes = this.#encoded.bytes;
+    const bytes = this.#bytes;
     const ranges = RANGES;
     this.#reader.pos = this.#encoded.starts[index]!;
     readLogRanges(this.#reader, this.#encoded.ends[index]!, ranges);
@@ -104,7 +107,7 @@ export class EncodedLogLineWriter {
     const { count, keyStart, keyEnd } = RANGES;
     const keys = this.#keys;
     if (count !== keys.length) return false;
-    const bytes = this.#encoded.bytes;
+    const bytes = this.#bytes;
     for (let i = 0; i < count; i++) {
       const key = keys[i]!;
       const start = keyStart[i]!;
@@ -116,15 +119,12 @@ export class EncodedLogLineWriter {
 
   #learnKeys(): void {
     const { count, keyStart, keyEnd } = RANGES;
-    const bytes = Buffer.from(
-      this.#encoded.bytes.buffer,
-      this.#encoded.bytes.byteOffset,
-      this.#encoded.bytes.length,
+    const keys: Buffer[] = [];
+    for (let i = 0; i < count; i++) keys.push(this.#bytes.subarray(keyStart[i]!, keyEnd[i]!));
+    this.#keys = keys;
+    this.#prefixes = plainPrefixes(keys.map((key) => key.toString('utf8')))?.map((prefix) =>
+      Buffer.from(`${prefix}"`),
     );
-    this.#keys = [];
-    for (let i = 0; i < count; i++) this.#keys.push(bytes.subarray(keyStart[i]!, keyEnd[i]!));
-    const prefixes = plainPrefixes(this.#keys.map((key) => (key as Buffer).toString('utf8')));
-    this.#prefixes = prefixes?.map((prefix) => Buffer.from(`${prefix}"`));
   }
 
   /** Log `index`'s line (no newline) from its decoded Log: the formatter's own text. */

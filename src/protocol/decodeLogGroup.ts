@@ -98,18 +98,17 @@ function readLogGroup(reader: ProtoReader, end: number, logsAs: LogsAs): LogGrou
     machineUUID: undefined,
     logTags: [],
   };
-  const encoded = {
-    bytes: reader.bytes,
-    starts: [] as number[],
-    ends: [] as number[],
-    times: [] as number[],
-  };
+  // Only a group whose logs stay encoded needs these: the eager decode allocates none of them.
+  const encoded =
+    logsAs === LogsAs.encoded
+      ? { bytes: reader.bytes, starts: [] as number[], ends: [] as number[], times: [] as number[] }
+      : undefined;
   while (reader.pos < end) {
     const tag = reader.tag('LogGroup');
     switch (tag) {
       case GROUP_LOGS: {
         const logEnd = reader.delimitedEnd('LogGroup.Logs');
-        if (logsAs === LogsAs.decoded) {
+        if (encoded === undefined) {
           group.logs.push(readLog(reader, logEnd));
           break;
         }
@@ -139,7 +138,7 @@ function readLogGroup(reader: ProtoReader, end: number, logsAs: LogsAs): LogGrou
     }
   }
   reader.end = outerEnd;
-  if (logsAs === LogsAs.encoded) keepLogsEncoded(group, encoded);
+  if (encoded !== undefined) keepLogsEncoded(group, encoded);
   return group;
 }
 

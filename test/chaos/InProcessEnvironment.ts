@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'aws-lambda';
 import { lambdaContext } from '../helpers/events.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../helpers/random.ts';
 
 /** A handler as Lambda calls it. */
 export type LambdaHandler<TEvent, TResponse> = (event: TEvent, context: Context) => Promise<TResponse>;

@@ -1,4 +1,4 @@
-import type { Random } from './random.ts';
+import type { Random } from '../helpers/random.ts';
 import type { ChaosRecord } from './workload.ts';
 
 /** A record handed to the function, with how many times it has been received so far. */

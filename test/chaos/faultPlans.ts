@@ -8,7 +8,7 @@ import {
   type FaultPolicy as S3FaultPolicy,
 } from '../fixtures/s3/S3TestProxy.ts';
 import type { S3Operation } from '../fixtures/s3/s3Wire.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../helpers/random.ts';
 
 /** Fault kinds injected on S3 writes, with their relative weights. */
 export const S3_FAULT_MIX = {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { sqsEvent, sqsMessage } from '../helpers/events.ts';
+import type { Random } from '../helpers/random.ts';
 import {
   type EnvironmentOptions,
   emptyInvocationStats,
@@ -10,7 +11,6 @@ import {
   type LambdaHandler,
 } from './InProcessEnvironment.ts';
 import type { KinesisShardFeed } from './KinesisShardFeed.ts';
-import type { Random } from './random.ts';
 import type { SqsFifoQueue } from './SqsFifoQueue.ts';
 import type { Delivery, Settlement, SqsStandardQueue } from './SqsStandardQueue.ts';
 

@@ -2,6 +2,7 @@ import { encodeLogGroupList } from '../../src/protocol/encodeLogGroup.ts';
 import type { LogGroup } from '../../src/protocol/LogGroup.ts';
 import { encodeLogGroupListJson } from '../../src/protocol/logGroupJson.ts';
 import { aggregateKpl } from '../helpers/kplAggregator.ts';
+import type { Random } from '../helpers/random.ts';
 import {
   cloudWatchData,
   customSingleLine,
@@ -10,7 +11,6 @@ import {
   utf8,
   zstd,
 } from '../input/helpers/payloads.ts';
-import type { Random } from './random.ts';
 
 // How producers put LogGroups into records, per source, and how often each appears in a run.
 // SQS bodies are text, so binary forms travel as base64 there; Kinesis carries raw bytes.

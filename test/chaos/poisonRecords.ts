@@ -3,7 +3,7 @@ import { PoisonReason } from '../../src/errors.ts';
 import { encodeLogGroupList } from '../../src/protocol/encodeLogGroup.ts';
 import type { LogGroup } from '../../src/protocol/LogGroup.ts';
 import { aggregateKpl } from '../helpers/kplAggregator.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../helpers/random.ts';
 
 // Records no decoder can turn into LogGroups, one kind per way input goes wrong, with the
 // quarantine reason each must get (README "Input formats" and "Processing guarantees").

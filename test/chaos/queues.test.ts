@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KinesisServer, startKinesisServer } from '../fixtures/kinesis/kinesisServer.ts';
+import { createRandom } from '../helpers/random.ts';
 import { KinesisShardFeed, putRecords } from './KinesisShardFeed.ts';
-import { createRandom } from './random.ts';
 import { SqsFifoQueue } from './SqsFifoQueue.ts';
 import { SqsStandardQueue } from './SqsStandardQueue.ts';
 import type { ChaosRecord } from './workload.ts';

@@ -1,6 +1,6 @@
 import type { Flusher } from '../../src/flusher/Flusher.ts';
 import type { FlusherSource } from '../../src/runtime/FlusherHolder.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../helpers/random.ts';
 
 /** Counts what the pressure did, and how often the runtime made the flusher urgent. */
 export interface PressureStats {

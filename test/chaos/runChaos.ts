@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createRandom } from '../helpers/random.ts';
 import { ChaosCloud } from './ChaosCloud.ts';
 import { type ChaosReport, faultReport, type LaneReport, laneProblems } from './ChaosReport.ts';
 import { checkLane } from './checkLane.ts';
@@ -14,7 +15,6 @@ import {
   s3FaultPolicy,
 } from './faultPlans.ts';
 import { ChaosDestination, ChaosSource, planLanes } from './lanes.ts';
-import { createRandom } from './random.ts';
 import { readCloudWatchLane, readS3Lane } from './readDestinations.ts';
 import { type ChaosDecorations, prepareStream, project, runLane, s3Prefix } from './runLane.ts';
 import { buildWorkload } from './workload.ts';

@@ -1,5 +1,6 @@
 import type { PoisonReason } from '../../src/errors.ts';
 import type { Log, LogGroup } from '../../src/protocol/LogGroup.ts';
+import type { Random } from '../helpers/random.ts';
 import { type ChaosLane, ChaosSource } from './lanes.ts';
 import {
   encodeKinesisData,
@@ -18,7 +19,6 @@ import {
   type SqsPoisonKind,
   sqsPoisonBody,
 } from './poisonRecords.ts';
-import type { Random } from './random.ts';
 
 /** One log the run sent, identified by its `chaos_id` content. */
 export interface ExpectedLog {

@@ -1,11 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { vi } from 'vitest';
 import { encodeLogGroupList } from '../../src/protocol/encodeLogGroup.ts';
 import type { LogGroup } from '../../src/protocol/LogGroup.ts';
 import { encodeLogGroupListJson } from '../../src/protocol/logGroupJson.ts';
 import type { QuarantineEntry, QuarantineSink } from '../../src/quarantine/QuarantineSink.ts';
 import type { HandlerOptions } from '../../src/runtime/HandlerOptions.ts';
+import { captureOutput, jsonLines } from './captureOutput.ts';
 import { aLogGroup } from './logGroups.ts';
 import { ScriptedFlusher } from './ScriptedFlusher.ts';
 
@@ -22,19 +22,10 @@ export class MemoryQuarantine implements QuarantineSink {
   }
 }
 
-/** Run `action` and return the EMF blobs Powertools printed to stdout meanwhile (they never reach the terminal). */
+/** Run `action` and return the EMF blobs Powertools printed meanwhile (nothing reaches the terminal). */
 export async function emittedMetrics(action: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  const emitted: Record<string, unknown>[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split('\n')) if (line.includes('"_aws"')) emitted.push(JSON.parse(line));
-    return true;
-  });
-  try {
-    await action();
-  } finally {
-    spy.mockRestore();
-  }
-  return emitted;
+  const { output } = await captureOutput(action);
+  return jsonLines(output).filter((line) => '_aws' in line);
 }
 
 /** Handler options around a scripted flusher factory, quiet logs and captured metrics. */

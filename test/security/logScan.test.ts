@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PREFIX_CHARS } from '../../src/input/describeBytes.ts';
 import { type ChaosReport, runChaos } from '../chaos/runChaos.ts';
-import { captureOutput, jsonLines } from './captureOutput.ts';
+import { captureOutput, jsonLines } from '../helpers/captureOutput.ts';
 
 // Fake credentials and secrets, planted where a careless log line would pick them up: the AWS
 // credentials in the environment (the CloudWatch Logs client signs every request with them), and

@@ -13,6 +13,7 @@
 // - with the stall cleared, the same warm environment (its flusher replaced) delivers the rest,
 //   and then shuts down within its budget.
 import { defaultUrgencyMarginMs } from '../../src/runtime/Deadline.ts';
+import type { Random } from '../helpers/random.ts';
 import {
   cloudWatchLogs,
   deleteCloudWatchGroups,
@@ -24,7 +25,6 @@ import {
 } from './destinationLogs.ts';
 import type { LatencyPolicy, ProxiedCall } from './LatencyProxy.ts';
 import { type RuntimeExit, runtimeExit } from './processStamps.ts';
-import type { TrialRandom } from './random.ts';
 import { ackedBy, expectedFailures, SourceQueue } from './SourceQueue.ts';
 import { Destination, type TrialWorld } from './TrialWorld.ts';
 import { traceTimeline } from './traceTrial.ts';
@@ -73,7 +73,7 @@ export interface DeadlineTrialResult {
 }
 
 export function planDeadlineTrial(
-  random: TrialRandom,
+  random: Random,
   trial: number,
   runLabel: string,
   destinations: readonly Destination[] = [Destination.s3, Destination.cloudWatchLogs],
@@ -120,7 +120,7 @@ export function planDeadlineTrial(
   };
 }
 
-function stallPolicy(random: TrialRandom, plan: DeadlineTrialPlan, startedAt: () => number): LatencyPolicy {
+function stallPolicy(random: Random, plan: DeadlineTrialPlan, startedAt: () => number): LatencyPolicy {
   let seen = 0;
   const forward = () => ({
     kind: 'forward' as const,
@@ -147,7 +147,7 @@ async function stored(world: TrialWorld, plan: DeadlineTrialPlan): Promise<Store
 export async function runDeadlineTrial(
   world: TrialWorld,
   plan: DeadlineTrialPlan,
-  random: TrialRandom,
+  random: Random,
   trace?: (line: string) => void,
 ): Promise<DeadlineTrialResult> {
   const network = world.network(plan.destination);

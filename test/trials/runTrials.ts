@@ -2,8 +2,8 @@
 // trial draws from its own stream (`<kind>/<n>` forked from the seed), so `only` replays a single
 // trial of a run exactly as it was drawn.
 import { loadavg } from 'node:os';
+import { createRandom } from '../helpers/random.ts';
 import { type DeadlineTrialResult, planDeadlineTrial, runDeadlineTrial } from './deadlineTrial.ts';
-import { trialRandom } from './random.ts';
 import { planShutdownTrial } from './shutdownPlan.ts';
 import { runShutdownTrial, type ShutdownTrialResult } from './shutdownTrial.ts';
 import { type Destination, TrialWorld } from './TrialWorld.ts';
@@ -36,7 +36,7 @@ export interface TrialRunReport {
 
 export async function runTrials(options: TrialRunOptions): Promise<TrialRunReport> {
   const started = Date.now();
-  const root = trialRandom(options.seed);
+  const root = createRandom(options.seed);
   const runLabel = `s${options.seed}`;
   const wanted = (name: string) => options.only === undefined || options.only.includes(name);
   const loadAtStart = loadavg()[0] ?? 0;

@@ -2,7 +2,7 @@
 // function's settings, the network's latency, how many invocations come first, and when SIGTERM
 // comes (between invocations, at a random time into one, or as a given S3 call is on the wire).
 import type { S3Operation } from '../fixtures/s3/s3Wire.ts';
-import type { TrialRandom } from './random.ts';
+import type { Random } from '../helpers/random.ts';
 import { SOURCE_KINDS, type SourceKind, type TrialRecord, trialRecords } from './trialRecords.ts';
 
 /** S3's smallest part (5 MiB): a multipart object needs more than this much (uncompressed here) data. */
@@ -37,7 +37,7 @@ export interface ShutdownTrialPlan {
 }
 
 /** Draw one trial. */
-export function planShutdownTrial(random: TrialRandom, trial: number, runLabel: string): ShutdownTrialPlan {
+export function planShutdownTrial(random: Random, trial: number, runLabel: string): ShutdownTrialPlan {
   const label = `${runLabel}t${trial}`;
   const source = random.pick(SOURCE_KINDS);
   const multipart = random.chance(0.35);

@@ -14,11 +14,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LambdaEnvironment, ShutdownReport } from '../fixtures/lambda-runtime/LambdaEnvironment.ts';
 import { RUNTIME_SHUTDOWN_BUDGET_MS } from '../fixtures/lambda-runtime/LambdaEnvironment.ts';
 import type { S3Operation } from '../fixtures/s3/s3Wire.ts';
+import type { Random } from '../helpers/random.ts';
 import { s3Operation, type UploadFate, underPrefix, uploadFates } from './callLog.ts';
 import { deleteS3Objects, durability, s3Logs } from './destinationLogs.ts';
 import type { LatencyPolicy } from './LatencyProxy.ts';
 import { type RuntimeExit, runtimeExit } from './processStamps.ts';
-import type { TrialRandom } from './random.ts';
 import { SourceQueue } from './SourceQueue.ts';
 import type { ShutdownTrialPlan, SigtermPoint } from './shutdownPlan.ts';
 import { Destination, type TrialWorld } from './TrialWorld.ts';
@@ -60,7 +60,7 @@ export interface ShutdownTrialResult {
   readonly violations: readonly Violation[];
 }
 
-function latency(random: TrialRandom, [min, max]: readonly [number, number]): LatencyPolicy {
+function latency(random: Random, [min, max]: readonly [number, number]): LatencyPolicy {
   return () => ({ kind: 'forward', delayMs: random.int(min, max) });
 }
 
@@ -68,7 +68,7 @@ function latency(random: TrialRandom, [min, max]: readonly [number, number]): La
 export async function runShutdownTrial(
   world: TrialWorld,
   plan: ShutdownTrialPlan,
-  random: TrialRandom,
+  random: Random,
   trace?: (line: string) => void,
 ): Promise<ShutdownTrialResult> {
   const prefix = plan.env.S3_KEY_PREFIX!;

@@ -5,7 +5,7 @@ import type { KinesisStreamRecord, SQSRecord } from 'aws-lambda';
 import { encodeLogGroupList } from '../../src/protocol/encodeLogGroup.ts';
 import type { LogGroup } from '../../src/protocol/LogGroup.ts';
 import { kinesisRecord, sqsMessage } from '../helpers/events.ts';
-import type { TrialRandom } from './random.ts';
+import type { Random } from '../helpers/random.ts';
 
 export const SourceKind = { sqs: 'sqs', sqsFifo: 'sqs-fifo', kinesis: 'kinesis' } as const;
 export type SourceKind = (typeof SourceKind)[keyof typeof SourceKind];
@@ -47,7 +47,7 @@ export function functionFor(source: SourceKind): 'sqs' | 'kinesis' {
 
 /** Build the records; `label` makes every uid, id and sequence number unique across trials. */
 export function trialRecords(
-  random: TrialRandom,
+  random: Random,
   label: string,
   source: SourceKind,
   shape: RecordShape,

@@ -55,9 +55,10 @@ export function* encodePartition(
         const room = writer.maxBytes(index);
         // A large log (over about 40 KB) is formatted first: its bound, six times its size, would
         // be a wasteful buffer to reserve for a line usually about as long as the log.
-        const full = room <= JSONL_CHUNK_CHARS ? out.reserve(room) : out.writeLine(writer.formatted(index));
+        const inPlace = room <= JSONL_CHUNK_CHARS;
+        const full = inPlace ? out.reserve(room) : out.writeLine(writer.formatted(index));
         if (full !== undefined) yield full;
-        if (room <= JSONL_CHUNK_CHARS) out.used = writer.write(index, out.chunk, out.used);
+        if (inPlace) out.used = writer.write(index, out.chunk, out.used);
       }
       continue;
     }

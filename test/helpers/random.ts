@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { seededRandom } from '../../src/cli/sampleLogs.ts';
 
-/** A seeded source of randomness: the same seed replays the same run (up to timing). */
+/** A seeded source of randomness: the same seed replays the same run (timing aside). */
 export interface Random {
   /** A float in [0, 1). */
   next(): number;
@@ -17,11 +17,14 @@ export interface Random {
 
 export function createRandom(seed: number): Random {
   const next = seededRandom(seed);
-  const random: Random = {
+  return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
     chance: (probability) => next() < probability,
-    pick: (items) => items[Math.floor(next() * items.length)]!,
+    pick: (items) => {
+      if (items.length === 0) throw new Error('pick from an empty list');
+      return items[Math.floor(next() * items.length)]!;
+    },
     weighted: (weights) => {
       const entries = Object.entries(weights) as Array<[keyof typeof weights, number]>;
       const total = entries.reduce((sum, [, weight]) => sum + weight, 0);
@@ -34,5 +37,4 @@ export function createRandom(seed: number): Random {
     },
     fork: (label) => createRandom(createHash('sha256').update(`${seed}/${label}`).digest().readUInt32LE(0)),
   };
-  return random;
 }
