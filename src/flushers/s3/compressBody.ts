@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { finished } from 'node:stream/promises';
 import { setImmediate } from 'node:timers/promises';
 // A namespace import: on a Node.js without zstd a named import would fail at load time, not at config time.
 import * as zlib from 'node:zlib';
+import type { BodyCompressor } from './BodyCompressor.ts';
 import { S3Compression } from './config.ts';
+import { ParallelGzip } from './ParallelGzip.ts';
+import { StreamCompressor } from './StreamCompressor.ts';
 
 /** A finished object body, with what the key and metadata need to know about its content. */
 export interface CompressedBody {
@@ -16,10 +18,10 @@ export interface CompressedBody {
 }
 
 /**
- * Size of the compressor's output buffer (zlib's `chunkSize`; its default is 16 KiB). Each time
+ * Size of the zstd stream's output buffer (zlib's `chunkSize`; its default is 16 KiB). Each time
  * it fills, the thread-pool work stops for a round trip through the event loop: with 256 KiB,
- * gzipping the S3 benchmark's 6 MB JSONL body took 6–7 % less CPU and fewer main-thread
- * callbacks (BENCHMARKS.md, S3 path). The compressed bytes are the same.
+ * gzipping the S3 benchmark's 6 MB JSONL body as one stream took 6–7 % less CPU and fewer
+ * main-thread callbacks (BENCHMARKS.md, S3 path). The compressed bytes are the same.
  */
 export const COMPRESSOR_CHUNK_BYTES = 256 * 1024;
 
@@ -30,19 +32,47 @@ export const COMPRESSOR_CHUNK_BYTES = 256 * 1024;
  */
 export const COMPRESSOR_INPUT_AHEAD_BYTES = 1024 * 1024;
 
+/** Uncompressed bytes encoded between two yields to the event loop (about 5 ms of work). */
+const YIELD_EVERY_BYTES = 1024 * 1024;
+
+/** Keeps every chunk as it is. */
+class Uncompressed implements BodyCompressor {
+  readonly #chunks: Uint8Array[] = [];
+  async write(chunk: Uint8Array): Promise<void> {
+    this.#chunks.push(chunk);
+  }
+  async end(): Promise<Buffer> {
+    const only = this.#chunks.length === 1 ? this.#chunks[0] : undefined;
+    return Buffer.isBuffer(only) ? only : Buffer.concat(this.#chunks);
+  }
+  async destroy(): Promise<void> {}
+}
+
+function compressorFor(compression: S3Compression, signal: AbortSignal | undefined): BodyCompressor {
+  switch (compression) {
+    case S3Compression.gzip:
+      return new ParallelGzip(COMPRESSOR_INPUT_AHEAD_BYTES, signal);
+    case S3Compression.zstd:
+      return new StreamCompressor(
+        zlib.createZstdCompress({ chunkSize: COMPRESSOR_CHUNK_BYTES }),
+        COMPRESSOR_INPUT_AHEAD_BYTES,
+        signal,
+      );
+    case S3Compression.none:
+      return new Uncompressed();
+  }
+}
+
 /**
  * Compress a body given as chunks, hashing the uncompressed bytes on the way. gzip and zstd run
- * as zlib streams, so compression happens on libuv's thread pool while the next chunks are being
- * encoded, and only the compressed output is ever held whole.
+ * on libuv's thread pool while the next chunks are being encoded, and only the compressed output
+ * is ever held whole. An abort rejects with the signal's reason, once no work is left in flight.
  *
  * @example
  * ```ts
  * const { body, contentSha256 } = await compressBody(encodePartition(partition, 'jsonl', p, s), 'gzip', signal);
  * ```
  */
-/** Uncompressed bytes encoded between two yields to the event loop (about 10 ms of work). */
-const YIELD_EVERY_BYTES = 1024 * 1024;
-
 export async function compressBody(
   chunks: Iterable<Uint8Array>,
   compression: S3Compression,
@@ -50,14 +80,14 @@ export async function compressBody(
 ): Promise<CompressedBody> {
   const hash = createHash('sha256');
   let rawBytes = 0;
-  const output: Uint8Array[] = [];
-  if (compression === S3Compression.none) {
+  const compressor = compressorFor(compression, signal);
+  try {
     let sinceYield = 0;
     for (const chunk of chunks) {
       signal?.throwIfAborted();
       hash.update(chunk);
       rawBytes += chunk.length;
-      output.push(chunk);
+      await compressor.write(chunk);
       // Encoding a large partition is CPU-bound: yield now and then so a deadline timer or the
       // SIGTERM hook is not held back for hundreds of milliseconds (measured in test/trials).
       sinceYield += chunk.length;
@@ -66,57 +96,12 @@ export async function compressBody(
         await setImmediate();
       }
     }
-  } else {
-    const options = { chunkSize: COMPRESSOR_CHUNK_BYTES };
-    const compressor =
-      compression === S3Compression.gzip ? zlib.createGzip(options) : zlib.createZstdCompress(options);
-    compressor.on('data', (chunk: Buffer) => output.push(chunk));
-    const done = finished(compressor, signal === undefined ? {} : { signal });
-    done.catch(() => {}); // awaited below; a failure before then must not be reported as unhandled
-    // Bytes handed to zlib and not compressed yet, and a waiter for zlib to finish the next write.
-    let ahead = 0;
-    let wake: (() => void) | undefined;
-    const wakeUp = () => {
-      const waiter = wake;
-      wake = undefined;
-      waiter?.();
-    };
-    compressor.on('close', wakeUp);
-    signal?.addEventListener('abort', wakeUp);
-    try {
-      for (const chunk of chunks) {
-        signal?.throwIfAborted();
-        if (compressor.destroyed) break; // it failed: `done` says why
-        hash.update(chunk);
-        rawBytes += chunk.length;
-        ahead += chunk.length;
-        compressor.write(chunk, () => {
-          ahead -= chunk.length;
-          wakeUp();
-        });
-        // Yield after every chunk: zlib starts its next write only when the event loop runs the
-        // last one's callback, so this lets compression overlap encoding.
-        await setImmediate();
-        // Stay at most COMPRESSOR_INPUT_AHEAD_BYTES ahead, waiting for one write at a time: waiting
-        // for a full drain instead left zlib idle while the next chunk was encoded (measured).
-        while (ahead > COMPRESSOR_INPUT_AHEAD_BYTES && !compressor.destroyed) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-          signal?.throwIfAborted();
-        }
-      }
-      if (!compressor.destroyed) compressor.end();
-      await done;
-    } catch (error) {
-      compressor.destroy();
-      // Every way an abort shows up (here or in `finished`) rejects with the signal's reason.
-      throw signal?.aborted ? signal.reason : error;
-    } finally {
-      signal?.removeEventListener('abort', wakeUp);
-    }
+    signal?.throwIfAborted();
+    const body = await compressor.end();
+    return { body, rawBytes, contentSha256: hash.digest('hex') };
+  } catch (error) {
+    await compressor.destroy();
+    // Every way an abort shows up (here, in `finished`, in a wait) rejects with the signal's reason.
+    throw signal?.aborted ? signal.reason : error;
   }
-  const body =
-    output.length === 1 && Buffer.isBuffer(output[0]) ? output[0] : Buffer.concat(output as Uint8Array[]);
-  return { body, rawBytes, contentSha256: hash.digest('hex') };
 }

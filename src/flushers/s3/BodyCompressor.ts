@@ -1,0 +1,12 @@
+/**
+ * What `compressBody` drives: takes a body's chunks in order and gives the compressed body at
+ * the end, holding a bounded amount of input it has not compressed yet.
+ */
+export interface BodyCompressor {
+  /** Take the next chunk; resolves when the one after may come (or throws on abort or failure). */
+  write(chunk: Uint8Array): Promise<void>;
+  /** The whole compressed body, once every chunk written is compressed. */
+  end(): Promise<Buffer>;
+  /** Give up: take no more chunks and settle the work in flight. */
+  destroy(): Promise<void>;
+}

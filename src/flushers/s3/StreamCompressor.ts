@@ -1,0 +1,77 @@
+import type { Transform } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { setImmediate } from 'node:timers/promises';
+import type { BodyCompressor } from './BodyCompressor.ts';
+
+/**
+ * A body compressed by one zlib stream (zstd here): compression runs on libuv's thread pool while
+ * the next chunks are encoded, and at most `aheadBytes` of input wait for it.
+ *
+ * @example
+ * ```ts
+ * const zstd = new StreamCompressor(zlib.createZstdCompress({ chunkSize: 256 << 10 }), 1 << 20);
+ * for (const chunk of chunks) await zstd.write(chunk);
+ * const body = await zstd.end();
+ * ```
+ */
+export class StreamCompressor implements BodyCompressor {
+  readonly #stream: Transform;
+  readonly #aheadBytes: number;
+  readonly #signal: AbortSignal | undefined;
+  readonly #output: Buffer[] = [];
+  readonly #done: Promise<void>;
+  /** Bytes handed to zlib and not compressed yet. */
+  #ahead = 0;
+  #wake: (() => void) | undefined;
+  readonly #wakeUp = () => {
+    const waiter = this.#wake;
+    this.#wake = undefined;
+    waiter?.();
+  };
+
+  constructor(stream: Transform, aheadBytes: number, signal?: AbortSignal) {
+    this.#stream = stream;
+    this.#aheadBytes = aheadBytes;
+    this.#signal = signal;
+    stream.on('data', (chunk: Buffer) => this.#output.push(chunk));
+    stream.on('close', this.#wakeUp);
+    signal?.addEventListener('abort', this.#wakeUp);
+    this.#done = finished(stream, signal === undefined ? {} : { signal });
+    this.#done.catch(() => {}); // awaited in end(); a failure before then must not be reported as unhandled
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (this.#stream.destroyed) return this.#done; // it failed: `done` says why
+    this.#ahead += chunk.length;
+    this.#stream.write(chunk, () => {
+      this.#ahead -= chunk.length;
+      this.#wakeUp();
+    });
+    // Yield after every chunk: zlib starts its next write only when the event loop runs the
+    // last one's callback, so this lets compression overlap encoding.
+    await setImmediate();
+    // Wait for one write at a time, not for a full drain: that left zlib idle while the next
+    // chunk was encoded (measured).
+    while (this.#ahead > this.#aheadBytes && !this.#stream.destroyed) {
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+      this.#signal?.throwIfAborted();
+    }
+  }
+
+  async end(): Promise<Buffer> {
+    if (!this.#stream.destroyed) this.#stream.end();
+    try {
+      await this.#done;
+    } finally {
+      this.#signal?.removeEventListener('abort', this.#wakeUp);
+    }
+    return this.#output.length === 1 ? this.#output[0]! : Buffer.concat(this.#output);
+  }
+
+  async destroy(): Promise<void> {
+    this.#stream.destroy();
+    this.#signal?.removeEventListener('abort', this.#wakeUp);
+  }
+}
