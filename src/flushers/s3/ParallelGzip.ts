@@ -9,6 +9,12 @@ import type { BodyCompressor } from './BodyCompressor.ts';
  */
 export const GZIP_SEGMENT_BYTES = 128 * 1024;
 
+/**
+ * Output buffer of one deflate job (zlib's `chunkSize`). Log text compresses 5–10×, so a 128–256
+ * KB segment's output fits in one; incompressible input takes a few round trips instead.
+ */
+const DEFLATE_OUTPUT_BYTES = 64 * 1024;
+
 /** Deflate's window (RFC 1951): a back-reference reaches at most this far back. */
 const DEFLATE_WINDOW_BYTES = 32 * 1024;
 
@@ -23,8 +29,8 @@ function deflateSegment(segment: Buffer, options: zlib.ZlibOptions): Promise<Buf
   return new Promise((resolve, reject) => {
     zlib.deflateRaw(segment, options, (error, output) => {
       if (error) reject(error);
-      // The output is a view of zlib's output buffer (`chunkSize`, the segment's size): copy it
-      // so that buffer is freed now, not when the whole body is.
+      // The output may be a small view of zlib's output buffer: copy it so that buffer is freed
+      // now, not when the whole body is.
       else resolve(output.buffer.byteLength > 2 * output.length ? Buffer.from(output) : output);
     });
   });
@@ -111,7 +117,7 @@ export class ParallelGzip implements BodyCompressor {
       this.#gathered.length === 1 ? toBuffer(this.#gathered[0]!) : Buffer.concat(this.#gathered);
     this.#gathered = [];
     this.#gatheredBytes = 0;
-    const options: zlib.ZlibOptions = { finishFlush: flush, chunkSize: Math.max(segment.length, 1024) };
+    const options: zlib.ZlibOptions = { finishFlush: flush, chunkSize: DEFLATE_OUTPUT_BYTES };
     if (this.#dictionary !== undefined) options.dictionary = this.#dictionary;
     this.#inFlight += segment.length;
     const part = deflateSegment(segment, options);
