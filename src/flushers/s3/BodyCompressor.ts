@@ -3,7 +3,10 @@
  * the end, holding a bounded amount of input it has not compressed yet.
  */
 export interface BodyCompressor {
-  /** Take the next chunk; resolves when the one after may come (or throws on abort or failure). */
+  /**
+   * Take the next chunk; resolves when the one after may come (or throws on abort or failure).
+   * The chunk is read later, on the thread pool: it must not be changed after this call.
+   */
   write(chunk: Uint8Array): Promise<void>;
   /** The whole compressed body, once every chunk written is compressed. */
   end(): Promise<Buffer>;

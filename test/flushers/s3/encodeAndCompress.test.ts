@@ -112,37 +112,46 @@ describe('compressBody', () => {
     },
   );
 
-  it('rejects with the abort when its signal aborts while the encoder is ahead of zlib, and settles', async () => {
-    const controller = new AbortController();
-    const pending = compressBody(
-      noisyChunks(1000, (index) => {
-        if (index === 40) controller.abort(new Error('deadline'));
-      }),
-      'gzip',
-      controller.signal,
-    );
-    await expect(pending).rejects.toThrow('deadline');
-  });
+  it.each(['gzip', 'zstd'] as const)(
+    '%s: rejects with the abort when its signal aborts while the encoder is ahead of zlib, and settles',
+    async (compression) => {
+      const controller = new AbortController();
+      const pending = compressBody(
+        noisyChunks(1000, (index) => {
+          if (index === 40) controller.abort(new Error('deadline'));
+        }),
+        compression,
+        controller.signal,
+      );
+      await expect(pending).rejects.toThrow('deadline');
+    },
+  );
 
-  it('rejects when its signal aborts after the last chunk, while zlib is still at work', async () => {
-    const controller = new AbortController();
-    const chunks = [...noisyChunks(60)];
-    const pending = compressBody(
-      (function* () {
-        yield* chunks;
-        queueMicrotask(() => controller.abort(new Error('deadline'))); // once compressBody waits for zlib
-      })(),
-      'gzip',
-      controller.signal,
-    );
-    await expect(pending).rejects.toThrow('deadline');
-  });
+  it.each(['gzip', 'zstd'] as const)(
+    '%s: rejects when its signal aborts after the last chunk, while zlib is still at work',
+    async (compression) => {
+      const controller = new AbortController();
+      const chunks = [...noisyChunks(60)];
+      const pending = compressBody(
+        (function* () {
+          yield* chunks;
+          queueMicrotask(() => controller.abort(new Error('deadline'))); // once compressBody waits for zlib
+        })(),
+        compression,
+        controller.signal,
+      );
+      await expect(pending).rejects.toThrow('deadline');
+    },
+  );
 
-  it('rejects with the encoder’s error when the chunks stop with one', async () => {
-    const failing = function* () {
-      yield* noisyChunks(30);
-      throw new EncodeError('logs[3].time', 'bad');
-    };
-    await expect(compressBody(failing(), 'gzip')).rejects.toBeInstanceOf(EncodeError);
-  });
+  it.each(['gzip', 'zstd', 'none'] as const)(
+    '%s: rejects with the encoder’s error when the chunks stop with one',
+    async (compression) => {
+      const failing = function* () {
+        yield* noisyChunks(30);
+        throw new EncodeError('logs[3].time', 'bad');
+      };
+      await expect(compressBody(failing(), compression)).rejects.toBeInstanceOf(EncodeError);
+    },
+  );
 });
