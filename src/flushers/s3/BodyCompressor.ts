@@ -10,6 +10,6 @@ export interface BodyCompressor {
   write(chunk: Uint8Array): Promise<void>;
   /** The whole compressed body, once every chunk written is compressed. */
   end(): Promise<Buffer>;
-  /** Give up: take no more chunks and settle the work in flight. */
+  /** Give up: take no more chunks, and stop or wait for the work in flight. */
   destroy(): Promise<void>;
 }

@@ -10,6 +10,14 @@ import type { BodyCompressor } from './BodyCompressor.ts';
 export const GZIP_SEGMENT_BYTES = 128 * 1024;
 
 /**
+ * Largest piece of one chunk in a deflate job: a bigger chunk (a long log line, a protobuf
+ * group's slice) is cut into pieces of this size without copying, so every job stays short: an
+ * abort waits for the jobs in flight, and the work spreads over the pool's threads. The JSON Lines
+ * encoder's chunks (at most 256 KiB) are never cut.
+ */
+const SEGMENT_PIECE_MAX_BYTES = 256 * 1024;
+
+/**
  * Output buffer of one deflate job (zlib's `chunkSize`). Log text compresses 5–10×, so a 128–256
  * KB segment's output fits in one; incompressible input takes a few round trips instead.
  */
@@ -46,7 +54,7 @@ function deflateSegment(segment: Buffer, options: zlib.ZlibOptions): Promise<Buf
  * 10–15 % longer than `gzipSync` on the S3 benchmark's body; two threads cut the object's build
  * time by a third (BENCHMARKS.md, S3 path).
  *
- * Holds at most `aheadBytes` (plus one segment being gathered) of input not compressed yet.
+ * Holds at most `aheadBytes` of input in deflate jobs, plus less than one segment being gathered.
  *
  * @example
  * ```ts
@@ -81,17 +89,21 @@ export class ParallelGzip implements BodyCompressor {
   }
 
   async write(chunk: Uint8Array): Promise<void> {
-    if (this.#failure !== undefined) throw this.#failure.error;
-    this.#crc = zlib.crc32(chunk, this.#crc);
-    this.#size += chunk.length;
-    this.#gathered.push(chunk);
-    this.#gatheredBytes += chunk.length;
-    if (this.#gatheredBytes < GZIP_SEGMENT_BYTES) return;
-    this.#deflate(zlib.constants.Z_SYNC_FLUSH);
-    // Jobs finish on the thread pool; their callbacks (which free room) run only when the event
-    // loop does, and so does a deadline timer: yield once per segment.
-    await setImmediate();
-    await this.#waitUntilInFlight(this.#aheadBytes);
+    for (let at = 0; at < chunk.length; at += SEGMENT_PIECE_MAX_BYTES) {
+      this.#signal?.throwIfAborted();
+      if (this.#failure !== undefined) throw this.#failure.error;
+      const piece = chunk.subarray(at, at + SEGMENT_PIECE_MAX_BYTES);
+      this.#crc = zlib.crc32(piece, this.#crc);
+      this.#size += piece.length;
+      this.#gathered.push(piece);
+      this.#gatheredBytes += piece.length;
+      if (this.#gatheredBytes < GZIP_SEGMENT_BYTES) continue;
+      this.#deflate(zlib.constants.Z_SYNC_FLUSH);
+      // Jobs finish on the thread pool; their callbacks (which free room) run only when the event
+      // loop does, and so does a deadline timer: yield once per segment.
+      await setImmediate();
+      await this.#waitUntilInFlight(this.#aheadBytes);
+    }
   }
 
   async end(): Promise<Buffer> {
@@ -129,7 +141,8 @@ export class ParallelGzip implements BodyCompressor {
       },
     );
     this.#parts.push(part);
-    this.#dictionary = segment.subarray(Math.max(0, segment.length - DEFLATE_WINDOW_BYTES));
+    // A copy: a view would keep the whole segment (perhaps the caller's large chunk) alive.
+    this.#dictionary = Buffer.from(segment.subarray(Math.max(0, segment.length - DEFLATE_WINDOW_BYTES)));
   }
 
   #settled(bytes: number): void {

@@ -52,11 +52,12 @@ export class StreamCompressor implements BodyCompressor {
     await setImmediate();
     // Wait for one write at a time, not for a full drain: that left zlib idle while the next
     // chunk was encoded (measured).
-    while (this.#ahead > this.#aheadBytes && !this.#stream.destroyed) {
+    for (;;) {
+      this.#signal?.throwIfAborted();
+      if (this.#stream.destroyed || this.#ahead <= this.#aheadBytes) return;
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
       });
-      this.#signal?.throwIfAborted();
     }
   }
 
@@ -70,6 +71,7 @@ export class StreamCompressor implements BodyCompressor {
     return this.#output.length === 1 ? this.#output[0]! : Buffer.concat(this.#output);
   }
 
+  /** Destroys the stream; a slice zlib is compressing on the thread pool finishes on its own. */
   async destroy(): Promise<void> {
     this.#stream.destroy();
     this.#signal?.removeEventListener('abort', this.#wakeUp);

@@ -66,7 +66,8 @@ function compressorFor(compression: S3Compression, signal: AbortSignal | undefin
 /**
  * Compress a body given as chunks, hashing the uncompressed bytes on the way. gzip and zstd run
  * on libuv's thread pool while the next chunks are being encoded, and only the compressed output
- * is ever held whole. An abort rejects with the signal's reason, once no work is left in flight.
+ * is ever held whole. An abort rejects with the signal's reason; gzip first waits for its jobs in
+ * flight (at most COMPRESSOR_INPUT_AHEAD_BYTES of input), zstd destroys its stream.
  *
  * @example
  * ```ts

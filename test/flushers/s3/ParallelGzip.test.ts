@@ -2,8 +2,17 @@ import { crc32, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-/** The real `deflateRaw`, watched: how many jobs are running, and a way to make the next one fail. */
-const jobs = vi.hoisted(() => ({ running: 0, failNext: undefined as Error | undefined }));
+/**
+ * The real `deflateRaw`, watched: how many jobs are running and how large their input was, a way
+ * to make the next one fail, and a gate that holds every job's answer until it opens.
+ */
+const jobs = vi.hoisted(() => ({
+  running: 0,
+  inputs: [] as number[],
+  failNext: undefined as Error | undefined,
+  gate: undefined as Promise<void> | undefined,
+  openGate: () => {},
+}));
 vi.mock('node:zlib', async (importOriginal) => {
   const zlib = await importOriginal<typeof import('node:zlib')>();
   const deflateRaw = (
@@ -12,9 +21,12 @@ vi.mock('node:zlib', async (importOriginal) => {
     callback: (error: Error | null, output: Buffer) => void,
   ) => {
     const failure = jobs.failNext;
+    const gate = jobs.gate;
     jobs.failNext = undefined;
     jobs.running++;
-    zlib.deflateRaw(input, options, (error, output) => {
+    jobs.inputs.push(input.length);
+    zlib.deflateRaw(input, options, async (error, output) => {
+      await gate;
       jobs.running--;
       callback(failure ?? error, output);
     });
@@ -22,6 +34,21 @@ vi.mock('node:zlib', async (importOriginal) => {
   return { ...zlib, deflateRaw };
 });
 
+/** Hold every job's answer from now on until the returned function is called. */
+function holdJobs(): () => void {
+  let open = () => {};
+  jobs.gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  jobs.openGate = () => {
+    jobs.gate = undefined;
+    open();
+  };
+  return jobs.openGate;
+}
+
+import { getEventListeners } from 'node:events';
+import { compressBody } from '../../../src/flushers/s3/compressBody.ts';
 import { GZIP_SEGMENT_BYTES, ParallelGzip } from '../../../src/flushers/s3/ParallelGzip.ts';
 
 async function gzip(
@@ -75,6 +102,7 @@ const cutText = fc
 
 describe('ParallelGzip', () => {
   afterEach(() => {
+    jobs.openGate(); // a failed test must not leave later ones held
     expect(jobs.running).toBe(0);
   });
 
@@ -125,30 +153,66 @@ describe('ParallelGzip', () => {
     expect(gunzipSync(await gzip([Buffer.alloc(0)]))).toEqual(Buffer.alloc(0));
   });
 
-  it('rejects with the abort’s reason while jobs are in flight, once none is running', async () => {
-    const controller = new AbortController();
+  it('cuts a large chunk into jobs of at most 256 KiB, several in flight at once', async () => {
+    jobs.inputs = [];
     let mostRunning = 0;
+    const text = logText(24 * GZIP_SEGMENT_BYTES, 11);
+    const compressor = new ParallelGzip(1 << 20);
+    const watch = setInterval(() => {
+      mostRunning = Math.max(mostRunning, jobs.running);
+    }, 0);
+    await compressor.write(text);
+    const body = await compressor.end();
+    clearInterval(watch);
+    expect(gunzipSync(body)).toEqual(text);
+    expect(Math.max(...jobs.inputs)).toBeLessThanOrEqual(256 * 1024);
+    expect(jobs.inputs.reduce((a, b) => a + b, 0)).toBe(text.length);
+    expect(mostRunning).toBeGreaterThan(1);
+  });
+
+  it('compressBody rejects with the abort’s reason once no job is running', async () => {
+    const controller = new AbortController();
     const chunks = function* () {
       for (let i = 0; i < 64; i++) {
-        mostRunning = Math.max(mostRunning, jobs.running);
         if (i === 20) controller.abort(new Error('deadline'));
         yield logText(GZIP_SEGMENT_BYTES, i);
       }
     };
-    await expect(gzip(chunks(), 4 * GZIP_SEGMENT_BYTES, controller.signal)).rejects.toThrow('deadline');
+    await expect(compressBody(chunks(), 'gzip', controller.signal)).rejects.toThrow('deadline');
     expect(jobs.running).toBe(0);
-    expect(mostRunning).toBeGreaterThan(1); // segments are compressed side by side
   });
 
-  it('rejects with the abort’s reason when it aborts while the last jobs run; destroy waits for them', async () => {
+  it('wakes on abort while waiting for room, before the jobs in flight answer', async () => {
+    const controller = new AbortController();
+    const compressor = new ParallelGzip(GZIP_SEGMENT_BYTES, controller.signal);
+    const open = holdJobs();
+    await compressor.write(logText(GZIP_SEGMENT_BYTES, 1)); // in flight: exactly the room
+    const waiting = compressor.write(logText(GZIP_SEGMENT_BYTES, 2)); // over it: waits
+    setTimeout(() => controller.abort(new Error('deadline')), 5);
+    await expect(waiting).rejects.toThrow('deadline');
+    expect(jobs.running).toBe(2); // still held: woken by the abort itself
+    open();
+    await compressor.destroy();
+    expect(jobs.running).toBe(0);
+  });
+
+  it('rejects end() on abort while its last jobs run; destroy waits for them', async () => {
     const controller = new AbortController();
     const compressor = new ParallelGzip(1 << 30, controller.signal);
-    for (let i = 0; i < 8; i++) await compressor.write(logText(GZIP_SEGMENT_BYTES, i));
+    const open = holdJobs();
+    for (let i = 0; i < 4; i++) await compressor.write(logText(GZIP_SEGMENT_BYTES, i));
     const ending = compressor.end();
     controller.abort(new Error('deadline'));
     await expect(ending).rejects.toThrow('deadline');
-    expect(jobs.running).toBeGreaterThan(0);
-    await compressor.destroy();
+    expect(jobs.running).toBe(5);
+    let destroyed = false;
+    const destroying = compressor.destroy().then(() => {
+      destroyed = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(destroyed).toBe(false);
+    open();
+    await destroying;
     expect(jobs.running).toBe(0);
   });
 
@@ -161,5 +225,18 @@ describe('ParallelGzip', () => {
     };
     await expect(gzip(chunks())).rejects.toThrow('zlib out of memory');
     expect(jobs.running).toBe(0);
+  });
+
+  it('leaves no listener on a long-lived signal, whether it ends, fails or is destroyed', async () => {
+    const signal = new AbortController().signal;
+    await gzip([logText(3 * GZIP_SEGMENT_BYTES, 1)], 1 << 20, signal);
+    jobs.failNext = new Error('zlib out of memory');
+    await expect(gzip([logText(3 * GZIP_SEGMENT_BYTES, 2)], 1 << 20, signal)).rejects.toThrow(
+      'out of memory',
+    );
+    const destroyed = new ParallelGzip(1 << 20, signal);
+    await destroyed.write(logText(GZIP_SEGMENT_BYTES, 3));
+    await destroyed.destroy();
+    expect(getEventListeners(signal, 'abort')).toEqual([]);
   });
 });

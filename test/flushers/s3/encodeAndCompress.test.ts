@@ -83,6 +83,18 @@ describe('compressBody', () => {
     expect(result.rawBytes).toBe(0);
   });
 
+  it.each(['gzip', 'zstd', 'none'] as const)(
+    '%s: rejects when its signal aborts once the last chunk is encoded',
+    async (compression) => {
+      const controller = new AbortController();
+      const chunks = function* () {
+        yield Buffer.from('x'.repeat(1000));
+        controller.abort(new Error('deadline')); // after the last chunk, before the body is done
+      };
+      await expect(compressBody(chunks(), compression, controller.signal)).rejects.toThrow('deadline');
+    },
+  );
+
   it('stops when its signal aborts', async () => {
     await expect(compressBody([Buffer.from('x')], 'gzip', AbortSignal.abort())).rejects.toThrow();
     await expect(compressBody([Buffer.from('x')], 'none', AbortSignal.abort())).rejects.toThrow();
