@@ -1,3 +1,5 @@
+import { bufferView } from '../shared/bufferView.ts';
+
 /** 1 for bytes of the base64 alphabets (standard `+/` and URL-safe `-_`), 2 for line breaks, 0 otherwise. */
 const CLASS = new Uint8Array(256);
 for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_') {
@@ -31,8 +33,5 @@ export function isBase64Text(bytes: Uint8Array): boolean {
 
 /** Decode text accepted by {@link isBase64Text} (Node skips the line breaks). */
 export function decodeBase64Text(bytes: Uint8Array): Uint8Array {
-  return Buffer.from(
-    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'),
-    'base64',
-  );
+  return Buffer.from(bufferView(bytes).toString('latin1'), 'base64');
 }

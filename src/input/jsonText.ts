@@ -1,4 +1,5 @@
 import { DecodeError } from '../errors.ts';
+import { bufferView } from '../shared/bufferView.ts';
 
 /** A parsed JSON object. */
 export type JsonObject = Record<string, unknown>;
@@ -28,7 +29,7 @@ export function looksLikeJsonText(bytes: Uint8Array): boolean {
 
 /** UTF-8 text of a payload without its BOM; invalid sequences become U+FFFD, as in the protobuf codec. */
 export function utf8Text(bytes: Uint8Array): string {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const text = bufferView(bytes).toString('utf8');
   return text.charCodeAt(0) === BOM ? text.slice(1) : text;
 }
 

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { bufferView } from '../shared/bufferView.ts';
 import { keepShapeAlive } from '../shared/keepShapeAlive.ts';
 import { decodeLogAt } from './decodeLogGroup.ts';
 import type { EncodedLogs } from './encodedLogs.ts';
@@ -60,7 +61,7 @@ export class EncodedLogLineWriter {
   constructor(group: LogGroup, encoded: EncodedLogs, project: string, logstore: string) {
     this.#group = group;
     this.#encoded = encoded;
-    this.#bytes = Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.length);
+    this.#bytes = bufferView(encoded.bytes);
     this.#project = project;
     this.#logstore = logstore;
     this.#middle = Buffer.from(logLineMiddle(group, project, logstore));

@@ -9,6 +9,7 @@ import type { CloudWatchQuarantineConfig } from '../flushers/cloudwatch/config.t
 import { createCloudWatchLogsClient } from '../flushers/cloudwatch/createCloudWatchLogsFlusher.ts';
 import { MAX_EVENT_MESSAGE_BYTES } from '../flushers/cloudwatch/limits.ts';
 import { processResourceCache, type ResourceCache } from '../flushers/cloudwatch/ResourceCache.ts';
+import { bufferView } from '../shared/bufferView.ts';
 import { DurableKeys } from '../shared/DurableKeys.ts';
 import type { QuarantineEntry, QuarantineSink } from './QuarantineSink.ts';
 
@@ -138,9 +139,7 @@ export function quarantineMessages(entry: QuarantineEntry): string[] {
   const messages: string[] = [];
   for (let part = 0; part < parts; part++) {
     const slice = payload.subarray(part * rawPerPart, (part + 1) * rawPerPart);
-    messages.push(
-      envelope(part + 1, parts, Buffer.from(slice.buffer, slice.byteOffset, slice.length).toString('base64')),
-    );
+    messages.push(envelope(part + 1, parts, bufferView(slice).toString('base64')));
   }
   return messages;
 }

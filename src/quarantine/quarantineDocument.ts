@@ -1,3 +1,4 @@
+import { bufferView } from '../shared/bufferView.ts';
 import type { QuarantineEntry } from './QuarantineSink.ts';
 
 /** The JSON document every quarantine sink stores for one entry. */
@@ -17,10 +18,6 @@ export function quarantineDocument(entry: QuarantineEntry, now = new Date()): Qu
     source: entry.source,
     recordId: entry.recordId,
     quarantinedAt: now.toISOString(),
-    payloadBase64: Buffer.from(
-      entry.payload.buffer,
-      entry.payload.byteOffset,
-      entry.payload.byteLength,
-    ).toString('base64'),
+    payloadBase64: bufferView(entry.payload).toString('base64'),
   };
 }

@@ -2,6 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import { PoisonRecordError, SizeLimitError } from '../errors.ts';
 import { logCount } from '../protocol/encodedLogs.ts';
 import type { LogGroup } from '../protocol/LogGroup.ts';
+import { describeError } from '../shared/describeError.ts';
 import type { SourceRecord } from '../sources/SourceRecord.ts';
 import type { AckLedger } from './AckLedger.ts';
 import { Metric } from './BatchMetrics.ts';
@@ -54,7 +55,7 @@ export async function decodeBatch(ledger: AckLedger, deps: BatchDependencies): P
         poison.push({ record, error });
       } else {
         // A decoder bug, not bad input: retry rather than quarantine data that may be fine.
-        deps.logger.error('unexpected decoder failure', { recordId: record.id, error: String(error) });
+        deps.logger.error('unexpected decoder failure', { recordId: record.id, error: describeError(error) });
         ledger.fail(record, 'unexpected decoder failure');
       }
     }

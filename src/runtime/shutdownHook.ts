@@ -1,4 +1,5 @@
 import type { Flusher, FlusherLogger } from '../flusher/Flusher.ts';
+import { describeError } from '../shared/describeError.ts';
 import { settleWithin } from '../shared/settleWithin.ts';
 
 /**
@@ -54,7 +55,7 @@ export async function shutdownFlushers(timeoutMs: number, logger?: FlusherLogger
         await flusher.stop({ timeoutMs });
         logger?.info('shutdown: flusher stopped', { flusher: name, elapsedMs: Date.now() - started });
       } catch (error) {
-        logger?.warn('shutdown: flusher stop failed', { flusher: name, error: String(error) });
+        logger?.warn('shutdown: flusher stop failed', { flusher: name, error: describeError(error) });
       }
     }),
   );

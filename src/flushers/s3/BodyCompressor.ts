@@ -4,8 +4,9 @@
  */
 export interface BodyCompressor {
   /**
-   * Take the next chunk; resolves when the one after may come (or throws on abort or failure).
-   * The chunk is read later, on the thread pool: it must not be changed after this call.
+   * Take the next chunk; resolves when the one after may come (or throws on abort or failure),
+   * having yielded to the event loop now and then. The chunk is read later, on the thread pool:
+   * it must not be changed after this call.
    */
   write(chunk: Uint8Array): Promise<void>;
   /** The whole compressed body, once every chunk written is compressed. */

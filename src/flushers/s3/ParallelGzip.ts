@@ -1,5 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import * as zlib from 'node:zlib';
+import { bufferView } from '../../shared/bufferView.ts';
+import { Wakeup } from '../../shared/Wakeup.ts';
 import type { BodyCompressor } from './BodyCompressor.ts';
 
 /**
@@ -75,17 +77,12 @@ export class ParallelGzip implements BodyCompressor {
   /** Bytes handed to deflate jobs that have not finished yet. */
   #inFlight = 0;
   #failure: { error: unknown } | undefined;
-  #wake: (() => void) | undefined;
-  readonly #wakeUp = () => {
-    const waiter = this.#wake;
-    this.#wake = undefined;
-    waiter?.();
-  };
+  readonly #wakeup = new Wakeup();
 
   constructor(aheadBytes: number, signal?: AbortSignal) {
     this.#aheadBytes = aheadBytes;
     this.#signal = signal;
-    signal?.addEventListener('abort', this.#wakeUp);
+    signal?.addEventListener('abort', this.#wakeup.wake);
   }
 
   async write(chunk: Uint8Array): Promise<void> {
@@ -126,7 +123,7 @@ export class ParallelGzip implements BodyCompressor {
 
   #deflate(flush: number): void {
     const segment =
-      this.#gathered.length === 1 ? toBuffer(this.#gathered[0]!) : Buffer.concat(this.#gathered);
+      this.#gathered.length === 1 ? bufferView(this.#gathered[0]!) : Buffer.concat(this.#gathered);
     this.#gathered = [];
     this.#gatheredBytes = 0;
     const options: zlib.ZlibOptions = { finishFlush: flush, chunkSize: DEFLATE_OUTPUT_BYTES };
@@ -147,7 +144,7 @@ export class ParallelGzip implements BodyCompressor {
 
   #settled(bytes: number): void {
     this.#inFlight -= bytes;
-    this.#wakeUp();
+    this.#wakeup.wake();
   }
 
   /** Wait until at most `bytes` are in flight; throws on abort or on a job's failure. */
@@ -156,17 +153,11 @@ export class ParallelGzip implements BodyCompressor {
       this.#signal?.throwIfAborted();
       if (this.#failure !== undefined) throw this.#failure.error;
       if (this.#inFlight <= bytes) return;
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
+      await this.#wakeup.wait();
     }
   }
 
   #release(): void {
-    this.#signal?.removeEventListener('abort', this.#wakeUp);
+    this.#signal?.removeEventListener('abort', this.#wakeup.wake);
   }
-}
-
-function toBuffer(chunk: Uint8Array): Buffer {
-  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
 }

@@ -1,6 +1,7 @@
 import type { Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { setImmediate } from 'node:timers/promises';
+import { Wakeup } from '../../shared/Wakeup.ts';
 import type { BodyCompressor } from './BodyCompressor.ts';
 
 /**
@@ -22,20 +23,15 @@ export class StreamCompressor implements BodyCompressor {
   readonly #done: Promise<void>;
   /** Bytes handed to zlib and not compressed yet. */
   #ahead = 0;
-  #wake: (() => void) | undefined;
-  readonly #wakeUp = () => {
-    const waiter = this.#wake;
-    this.#wake = undefined;
-    waiter?.();
-  };
+  readonly #wakeup = new Wakeup();
 
   constructor(stream: Transform, aheadBytes: number, signal?: AbortSignal) {
     this.#stream = stream;
     this.#aheadBytes = aheadBytes;
     this.#signal = signal;
     stream.on('data', (chunk: Buffer) => this.#output.push(chunk));
-    stream.on('close', this.#wakeUp);
-    signal?.addEventListener('abort', this.#wakeUp);
+    stream.on('close', this.#wakeup.wake);
+    signal?.addEventListener('abort', this.#wakeup.wake);
     this.#done = finished(stream, signal === undefined ? {} : { signal });
     this.#done.catch(() => {}); // awaited in end(); a failure before then must not be reported as unhandled
   }
@@ -45,7 +41,7 @@ export class StreamCompressor implements BodyCompressor {
     this.#ahead += chunk.length;
     this.#stream.write(chunk, () => {
       this.#ahead -= chunk.length;
-      this.#wakeUp();
+      this.#wakeup.wake();
     });
     // Yield after every chunk: zlib starts its next write only when the event loop runs the
     // last one's callback, so this lets compression overlap encoding.
@@ -55,9 +51,7 @@ export class StreamCompressor implements BodyCompressor {
     for (;;) {
       this.#signal?.throwIfAborted();
       if (this.#stream.destroyed || this.#ahead <= this.#aheadBytes) return;
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
+      await this.#wakeup.wait();
     }
   }
 
@@ -66,7 +60,7 @@ export class StreamCompressor implements BodyCompressor {
     try {
       await this.#done;
     } finally {
-      this.#signal?.removeEventListener('abort', this.#wakeUp);
+      this.#signal?.removeEventListener('abort', this.#wakeup.wake);
     }
     return this.#output.length === 1 ? this.#output[0]! : Buffer.concat(this.#output);
   }
@@ -74,6 +68,6 @@ export class StreamCompressor implements BodyCompressor {
   /** Destroys the stream; a slice zlib is compressing on the thread pool finishes on its own. */
   async destroy(): Promise<void> {
     this.#stream.destroy();
-    this.#signal?.removeEventListener('abort', this.#wakeUp);
+    this.#signal?.removeEventListener('abort', this.#wakeup.wake);
   }
 }

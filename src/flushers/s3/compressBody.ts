@@ -38,8 +38,17 @@ const YIELD_EVERY_BYTES = 1024 * 1024;
 /** Keeps every chunk as it is. */
 class Uncompressed implements BodyCompressor {
   readonly #chunks: Uint8Array[] = [];
+  #sinceYield = 0;
   async write(chunk: Uint8Array): Promise<void> {
     this.#chunks.push(chunk);
+    // Encoding a large partition is CPU-bound: yield now and then so a deadline timer or the
+    // SIGTERM hook is not held back for hundreds of milliseconds (measured in test/trials). The
+    // compressors yield as they hand work to the thread pool.
+    this.#sinceYield += chunk.length;
+    if (this.#sinceYield >= YIELD_EVERY_BYTES) {
+      this.#sinceYield = 0;
+      await setImmediate();
+    }
   }
   async end(): Promise<Buffer> {
     const only = this.#chunks.length === 1 ? this.#chunks[0] : undefined;
@@ -83,19 +92,11 @@ export async function compressBody(
   let rawBytes = 0;
   const compressor = compressorFor(compression, signal);
   try {
-    let sinceYield = 0;
     for (const chunk of chunks) {
       signal?.throwIfAborted();
       hash.update(chunk);
       rawBytes += chunk.length;
       await compressor.write(chunk);
-      // Encoding a large partition is CPU-bound: yield now and then so a deadline timer or the
-      // SIGTERM hook is not held back for hundreds of milliseconds (measured in test/trials).
-      sinceYield += chunk.length;
-      if (sinceYield >= YIELD_EVERY_BYTES) {
-        sinceYield = 0;
-        await setImmediate();
-      }
     }
     signal?.throwIfAborted();
     const body = await compressor.end();
