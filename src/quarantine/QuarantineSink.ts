@@ -10,6 +10,8 @@ export interface QuarantineEntry {
   readonly source: string;
   /** The source record id (SQS messageId, Kinesis sequence number). */
   readonly recordId: string;
+  /** The pipeline flusher whose destination refused this part (absent for records that could not be decoded). */
+  readonly flusher?: string | undefined;
   /** The raw payload bytes. */
   readonly payload: Uint8Array;
 }

@@ -7,6 +7,8 @@ export interface QuarantineDocument {
   detail: string;
   source: string;
   recordId: string;
+  /** The pipeline flusher whose destination refused it, when one did. */
+  flusher?: string;
   quarantinedAt: string;
   payloadBase64: string;
 }
@@ -17,6 +19,7 @@ export function quarantineDocument(entry: QuarantineEntry, now = new Date()): Qu
     detail: entry.detail,
     source: entry.source,
     recordId: entry.recordId,
+    ...(entry.flusher === undefined ? {} : { flusher: entry.flusher }),
     quarantinedAt: now.toISOString(),
     payloadBase64: bufferView(entry.payload).toString('base64'),
   };

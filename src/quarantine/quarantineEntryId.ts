@@ -18,5 +18,8 @@ const ID_VERSION = 'loggroup-flusher/quarantine/v1';
  */
 export function quarantineEntryId(entry: QuarantineEntry): string {
   const payloadSha256 = createHash('sha256').update(entry.payload).digest('hex');
-  return stableId([ID_VERSION, entry.source, entry.recordId, entry.reason, payloadSha256]);
+  const fields = [ID_VERSION, entry.source, entry.recordId, entry.reason, payloadSha256];
+  // Two pipeline flushers refusing the same part keep two entries; ids without a flusher are unchanged.
+  if (entry.flusher !== undefined) fields.push(`flusher:${entry.flusher}`);
+  return stableId(fields);
 }
