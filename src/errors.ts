@@ -18,6 +18,8 @@ export const PoisonReason = {
   tooLarge: 'too-large',
   checksum: 'checksum',
   rejectedByDestination: 'rejected-by-destination',
+  /** No pipeline flusher's match takes one of the record's LogGroups (README "Pipelines"). */
+  unrouted: 'unrouted',
 } as const;
 export type PoisonReason = (typeof PoisonReason)[keyof typeof PoisonReason];
 

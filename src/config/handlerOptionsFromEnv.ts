@@ -1,12 +1,17 @@
 import { join } from 'node:path';
+import { ConfigError } from '../errors.ts';
 import { parseInputOptions } from '../input/parseInputOptions.ts';
 import type { HandlerOptions } from '../runtime/HandlerOptions.ts';
 import { destinationFromEnv, FLUSHER_KINDS } from './destinationFromEnv.ts';
 import { type Env, env } from './env.ts';
+import { PIPELINE_CONFIG } from './parsePipelineConfig.ts';
+import { pipelineFromFile } from './pipelineFromConfig.ts';
 
 /**
  * Build handler options from environment variables (README "Configuration"). Called once at cold
- * start by `functions/*`: a bad variable fails the init with a ConfigError naming it.
+ * start by `functions/*`: a bad variable fails the init with a ConfigError naming it. `FLUSHER`
+ * picks one flusher configured by variables; `PIPELINE_CONFIG` names a pipeline file instead
+ * (README "Pipelines").
  *
  * @example
  * ```ts
@@ -14,14 +19,10 @@ import { type Env, env } from './env.ts';
  * ```
  */
 export function handlerOptionsFromEnv(vars: Env): HandlerOptions {
-  env.required(vars, 'FLUSHER', `(one of ${FLUSHER_KINDS.join(', ')})`);
-  const kind = env.oneOf(vars, 'FLUSHER', FLUSHER_KINDS, 'stdout');
-  const destination = destinationFromEnv(kind, vars);
   const quarantineDir = env.string(vars, 'QUARANTINE_DIR', '');
   const input = parseInputOptions(vars);
   return {
-    flusher: destination.flusher,
-    quarantine: quarantineDir ? destination.fileQuarantine(join(quarantineDir)) : destination.quarantine,
+    ...flushingFromEnv(vars, quarantineDir),
     project: env.string(vars, 'PROJECT', ''),
     logstore: env.string(vars, 'LOGSTORE', ''),
     configName: env.string(vars, 'CONFIG_NAME', ''),
@@ -33,5 +34,36 @@ export function handlerOptionsFromEnv(vars: Env): HandlerOptions {
     urgencyMarginMs: env.optionalInteger(vars, 'URGENCY_MARGIN_MS'),
     shutdownHook: env.bool(vars, 'SHUTDOWN_HOOK', true),
     shutdownTimeoutMs: env.optionalInteger(vars, 'SHUTDOWN_TIMEOUT_MS'),
+  };
+}
+
+function flushingFromEnv(
+  vars: Env,
+  quarantineDir: string,
+): Pick<HandlerOptions, 'flusher' | 'flushers' | 'quarantine'> {
+  const pipelineFile = env.optional(vars, PIPELINE_CONFIG);
+  if (pipelineFile !== undefined) {
+    if (env.optional(vars, 'FLUSHER') !== undefined) {
+      throw new ConfigError(
+        PIPELINE_CONFIG,
+        'set either FLUSHER (one flusher) or PIPELINE_CONFIG (a pipeline file), not both',
+      );
+    }
+    const pipeline = pipelineFromFile(pipelineFile, vars);
+    return {
+      flushers: pipeline.flushers,
+      quarantine: quarantineDir ? pipeline.fileQuarantine(join(quarantineDir)) : pipeline.quarantine,
+    };
+  }
+  env.required(
+    vars,
+    'FLUSHER',
+    `(one of ${FLUSHER_KINDS.join(', ')}), or set ${PIPELINE_CONFIG} to a pipeline file`,
+  );
+  const kind = env.oneOf(vars, 'FLUSHER', FLUSHER_KINDS, 'stdout');
+  const destination = destinationFromEnv(kind, vars);
+  return {
+    flusher: destination.flusher,
+    quarantine: quarantineDir ? destination.fileQuarantine(join(quarantineDir)) : destination.quarantine,
   };
 }

@@ -37,7 +37,11 @@ export interface PipelineFlusher {
 }
 
 /** Whether a LogGroup bound for `destination` with these tags goes to the flusher. */
-export function matches(match: FlusherMatch | undefined, destination: Destination, tags: readonly KeyValue[]): boolean {
+export function matches(
+  match: FlusherMatch | undefined,
+  destination: Destination,
+  tags: readonly KeyValue[],
+): boolean {
   if (match === undefined) return true;
   if (!accepts(match.project, destination.project)) return false;
   if (!accepts(match.logstore, destination.logstore)) return false;

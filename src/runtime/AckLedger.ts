@@ -19,6 +19,8 @@ interface Entry {
   /** Flush groups holding part of this record's data that have not resolved yet. */
   pendingGroups: number;
   reason: string | undefined;
+  /** An earlier record of its order key failed: none of its data may be flushed anywhere now. */
+  blocked: boolean;
 }
 
 /**
@@ -34,11 +36,22 @@ export class AckLedger {
       outcome: Outcome.pending,
       pendingGroups: 0,
       reason: undefined,
+      blocked: false,
     }));
   }
 
   outcome(record: SourceRecord): Outcome {
     return this.#entries[record.index]!.outcome;
+  }
+
+  /**
+   * Whether a flush may still include this record's data: it is pending, or it failed elsewhere
+   * (it will be retried, but writing its other parts now lets the flushers that can take it go on).
+   * Never once it is blocked behind an earlier failure of its order key, or quarantined.
+   */
+  mayFlush(record: SourceRecord): boolean {
+    const entry = this.#entries[record.index]!;
+    return !entry.blocked && (entry.outcome === Outcome.pending || entry.outcome === Outcome.failed);
   }
 
   reason(record: SourceRecord): string | undefined {
@@ -108,6 +121,7 @@ export class AckLedger {
       const key = entry.record.orderKey;
       if (key === undefined) continue;
       if (blocked.has(key)) {
+        entry.blocked = true;
         if (entry.outcome !== Outcome.failed) {
           entry.outcome = Outcome.failed;
           entry.reason = 'an earlier record of the same ordered sequence failed';

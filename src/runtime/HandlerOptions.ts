@@ -2,11 +2,13 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { ConfigError } from '../errors.ts';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, InputFormat } from '../input/decodePayload.ts';
+import type { PipelineFlusher } from '../pipeline/PipelineFlusher.ts';
+import { validatePipelineFlushers } from '../pipeline/validatePipelineFlushers.ts';
 import type { QuarantineSink } from '../quarantine/QuarantineSink.ts';
 import type { FlusherSource } from './FlusherHolder.ts';
 import { DEFAULT_SHUTDOWN_STOP_TIMEOUT_MS } from './shutdownHook.ts';
 
-/** Default number of flush groups (and quarantine writes) in flight at once per invocation. */
+/** Default number of flush calls in flight at once per flusher (and of quarantine writes) per invocation. */
 export const DEFAULT_CONCURRENCY = 4;
 
 /** Decode budget of a batch where the function's memory size is unknown (local runs). */
@@ -30,8 +32,15 @@ export interface HandlerOptions {
   /**
    * The flusher, or (preferred) a factory making one: a flusher stopped at a deadline is then
    * replaced by a fresh one for the next invocation. Created and `init`ed once per environment.
+   * Give either `flusher` or `flushers`.
    */
-  readonly flusher: FlusherSource;
+  readonly flusher?: FlusherSource;
+  /**
+   * The pipeline: several flushers, each acked and retried on its own (README "Pipelines"). A
+   * record is acked once every flusher its data routes to has made it durable. Give either
+   * `flusher` or `flushers`.
+   */
+  readonly flushers?: readonly PipelineFlusher[];
   /** Durable home of poison records; a record is acked only after its entry is written. */
   readonly quarantine: QuarantineSink;
   /** Routing defaults, overridden per record or per LogGroup (README "Routing"). Default `''`. */
@@ -49,7 +58,7 @@ export interface HandlerOptions {
    * as too large, so every batch makes progress. Default {@link defaultMaxBatchDecodedBytes}.
    */
   readonly maxBatchDecodedBytes?: number;
-  /** Flush groups in flight at once. Default {@link DEFAULT_CONCURRENCY}. */
+  /** Flush calls in flight at once per flusher. Default {@link DEFAULT_CONCURRENCY}. */
   readonly concurrency?: number;
   /**
    * Time before the deadline at which the invocation turns urgent: no new flushes, the flusher is
@@ -67,15 +76,32 @@ export interface HandlerOptions {
 }
 
 export type ResolvedHandlerOptions = Required<
-  Omit<HandlerOptions, 'urgencyMarginMs' | 'logger' | 'metrics'>
+  Omit<HandlerOptions, 'flusher' | 'urgencyMarginMs' | 'logger' | 'metrics'>
 > &
-  Pick<HandlerOptions, 'urgencyMarginMs' | 'logger' | 'metrics'>;
+  Pick<HandlerOptions, 'urgencyMarginMs' | 'logger' | 'metrics'> & {
+    /** Whether `flushers` was given: its flushers' metrics, logs and quarantine entries carry their names. */
+    readonly pipeline: boolean;
+  };
+
+/** The name of the one flusher given as `flusher` (logs only: no metric dimension, no quarantine field). */
+export const SINGLE_FLUSHER_NAME = 'default';
 
 /** Merge the defaults once and validate everything up front, naming the option at fault. */
 export function resolveHandlerOptions(options: HandlerOptions): ResolvedHandlerOptions {
-  if (!options || (typeof options.flusher !== 'object' && typeof options.flusher !== 'function')) {
-    throw new ConfigError('flusher', 'a Flusher or a factory returning one is required');
+  if (!options) throw new ConfigError('flusher', 'a Flusher or a factory returning one is required');
+  const pipeline = options.flushers !== undefined;
+  if (pipeline && options.flusher !== undefined)
+    throw new ConfigError('flushers', 'give either flusher or flushers, not both');
+  if (!pipeline && typeof options.flusher !== 'object' && typeof options.flusher !== 'function') {
+    throw new ConfigError(
+      'flusher',
+      'a Flusher or a factory returning one is required (or flushers: a pipeline)',
+    );
   }
+  const { flusher, flushers: given, ...settings } = options;
+  const flushers = pipeline
+    ? validatePipelineFlushers(given)
+    : [{ name: SINGLE_FLUSHER_NAME, flusher: flusher as FlusherSource }];
   if (typeof options.quarantine?.put !== 'function')
     throw new ConfigError('quarantine', 'a QuarantineSink is required');
   const resolved: ResolvedHandlerOptions = {
@@ -89,8 +115,9 @@ export function resolveHandlerOptions(options: HandlerOptions): ResolvedHandlerO
     concurrency: DEFAULT_CONCURRENCY,
     shutdownHook: true,
     shutdownTimeoutMs: DEFAULT_SHUTDOWN_STOP_TIMEOUT_MS,
-    ...definedOnly(options),
-    flusher: options.flusher,
+    ...definedOnly(settings),
+    flushers,
+    pipeline,
     quarantine: options.quarantine,
   };
   if (!Object.values(InputFormat).includes(resolved.inputFormat)) {

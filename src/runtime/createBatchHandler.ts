@@ -4,7 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { FlusherContext, FlusherLogger } from '../flusher/Flusher.ts';
+import type { FlusherLogger } from '../flusher/Flusher.ts';
 import { raceAbort } from '../flusher/FlusherLifecycle.ts';
 import { decodePayload } from '../input/decodePayload.ts';
 import { describeError } from '../shared/describeError.ts';
@@ -13,7 +13,8 @@ import type { SourceName, SourceRecord } from '../sources/SourceRecord.ts';
 import { AckLedger } from './AckLedger.ts';
 import { Metric } from './BatchMetrics.ts';
 import { Deadline, defaultUrgencyMarginMs } from './Deadline.ts';
-import { FlusherHolder } from './FlusherHolder.ts';
+import { FlusherSlot } from './FlusherSlot.ts';
+import type { DeliveredPart } from './flushCall.ts';
 import { type HandlerOptions, resolveHandlerOptions } from './HandlerOptions.ts';
 import { InvocationMetrics } from './InvocationMetrics.ts';
 import { processBatch } from './processBatch.ts';
@@ -40,17 +41,16 @@ export function createBatchHandler<TEvent, TResponse>(
     options.metrics ?? new Metrics({ namespace: 'LogGroupFlusher', serviceName: 'loggroup-flusher' });
   const flusherLogger = asFlusherLogger(logger);
   const shutdown = new AbortController();
-  const holder = new FlusherHolder(
-    options.flusher,
-    (): FlusherContext => ({
-      configName: options.configName,
-      project: options.project,
-      logstore: options.logstore,
-      logger: flusherLogger,
-      metrics: { addMetric: (name, unit, value) => metrics.addMetric(name, unit, value) },
-      signal: shutdown.signal,
-      quarantine: options.quarantine,
-    }),
+  const shared = () => ({
+    configName: options.configName,
+    project: options.project,
+    logstore: options.logstore,
+    logger: flusherLogger,
+    signal: shutdown.signal,
+    quarantine: options.quarantine,
+  });
+  const slots = options.flushers.map(
+    (flusher) => new FlusherSlot(flusher.name, options.pipeline ? flusher.name : undefined, flusher, shared),
   );
   if (options.shutdownHook) installShutdownHook(options.shutdownTimeoutMs, flusherLogger);
   const decode = (bytes: Uint8Array) =>
@@ -64,17 +64,13 @@ export function createBatchHandler<TEvent, TResponse>(
     const remaining = context.getRemainingTimeInMillis();
     const deadline = new Deadline(remaining, options.urgencyMarginMs ?? defaultUrgencyMarginMs(remaining));
     const started = performance.now();
+    const delivered: DeliveredPart[] = [];
     try {
       if (records.length > 0) {
-        const flusher = await raceAbort(
-          holder.acquire(),
-          deadline.signal,
-          () => new Error('deadline during flusher init'),
-        );
         await raceAbort(
           processBatch(ledger, {
             source: adapter.name,
-            flusher,
+            flushers: slots,
             defaults: options,
             decode,
             maxBatchDecodedBytes: options.maxBatchDecodedBytes,
@@ -83,13 +79,14 @@ export function createBatchHandler<TEvent, TResponse>(
             signal: deadline.signal,
             logger: flusherLogger,
             metrics: counters,
+            delivered,
           }),
           deadline.signal,
           () => new Error('deadline'),
         );
       }
     } catch (error) {
-      // The deadline is answered below. Anything else (a flusher whose init fails) fails the
+      // The deadline is answered below. Anything else (no flusher could init) fails the
       // invocation, so it shows in the function's Errors metric and the whole batch is retried.
       if (!deadline.signal.aborted) {
         deadline.clear();
@@ -103,17 +100,26 @@ export function createBatchHandler<TEvent, TResponse>(
       counters.add(Metric.deadlineReached, 1);
       ledger.failPending('deadline reached before the data was durable');
       const stopBudget = Math.floor(Math.max(0, deadline.leftMs() * (1 - ANSWER_RESERVE_SHARE)));
-      if (!(await settleWithin(holder.retire(stopBudget), stopBudget + 10))) {
-        logger.warn('flusher did not stop within the urgency margin', { stopBudgetMs: stopBudget });
-      }
+      // Every flusher gets the whole budget at once: one that hangs in stop delays nobody else.
+      const stopping = slots.map(async (slot) => {
+        if (!(await settleWithin(slot.holder.retire(stopBudget), stopBudget + 10))) {
+          logger.warn('flusher did not stop within the urgency margin', {
+            flusher: slot.name,
+            stopBudgetMs: stopBudget,
+          });
+        }
+      });
+      await Promise.all(stopping);
     }
     deadline.clear();
     ledger.failPending('invocation ended before the data was durable');
     const notAcked = ledger.notAcked();
+    rememberDelivered(delivered, new Set(notAcked));
     const counts = ledger.counts();
     counters.add(Metric.recordsAcked, counts.durable + counts.quarantined);
     counters.add(Metric.recordsRetried, notAcked.length);
-    counters.publish(metrics);
+    for (const slot of slots) slot.publish(metrics);
+    counters.drainInto(metrics);
     logger.info('batch processed', {
       source: adapter.name,
       records: records.length,
@@ -133,6 +139,14 @@ export function createBatchHandler<TEvent, TResponse>(
       .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
       .use(logMetrics(metrics, { captureColdStartMetric: true }))
   );
+}
+
+/** What the flushers stored of records that go back to the queue: their redelivery skips it. */
+function rememberDelivered(delivered: readonly DeliveredPart[], notAcked: ReadonlySet<SourceRecord>): void {
+  if (notAcked.size === 0) return;
+  for (const { slot, destinationKey, records } of delivered) {
+    for (const record of records) if (notAcked.has(record)) slot.remember(destinationKey, record);
+  }
 }
 
 function asFlusherLogger(logger: Logger): FlusherLogger {

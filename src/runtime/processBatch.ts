@@ -1,84 +1,103 @@
-import type { Flusher, FlusherLogger } from '../flusher/Flusher.ts';
+import { PoisonReason } from '../errors.ts';
+import type { FlusherLogger } from '../flusher/Flusher.ts';
 import { raceAbort } from '../flusher/FlusherLifecycle.ts';
 import type { DecodedPayload } from '../input/decodePayload.ts';
-import type { LogGroup } from '../protocol/LogGroup.ts';
 import type { QuarantineSink } from '../quarantine/QuarantineSink.ts';
 import { describeError } from '../shared/describeError.ts';
 import { runWorkers } from '../shared/runWorkers.ts';
 import type { SourceName, SourceRecord } from '../sources/SourceRecord.ts';
 import type { AckLedger } from './AckLedger.ts';
 import { type BatchMetrics, Metric } from './BatchMetrics.ts';
-import { type DecodedBatch, decodeBatch } from './decodeBatch.ts';
-import { type Destination, destinationKey, resolveDestination } from './routing.ts';
+import { decodeBatch } from './decodeBatch.ts';
+import type { FlusherSlot } from './FlusherSlot.ts';
+import { type DeliveredPart, flushCall, InitAttempts } from './flushCall.ts';
+import { planDelivery } from './planDelivery.ts';
+import type { Destination } from './routing.ts';
 
 /** Everything `processBatch` needs, injected so it is testable without Lambda. */
 export interface BatchDependencies {
   readonly source: SourceName;
-  readonly flusher: Flusher;
+  /** The pipeline's flushers (one for a single-flusher deployment). */
+  readonly flushers: readonly FlusherSlot[];
   readonly defaults: Destination;
   readonly decode: (bytes: Uint8Array) => DecodedPayload;
   /** Decoded bytes the batch may hold; the records after that are retried (see HandlerOptions). */
   readonly maxBatchDecodedBytes: number;
   readonly quarantine: QuarantineSink;
-  /** Flush groups (and quarantine writes) running at once. */
+  /** Flush calls running at once per flusher, and quarantine writes at once. */
   readonly concurrency: number;
   /** Aborted when the invocation's urgency margin is reached: start nothing new, give up waiting. */
   readonly signal: AbortSignal;
   readonly logger: FlusherLogger;
   readonly metrics: BatchMetrics;
+  /** Filled as flush calls succeed, so the handler can remember what its not-acked records already stored. */
+  readonly delivered: DeliveredPart[];
 }
 
-/** One destination's share of the batch: what one `flush` call writes. */
-interface FlushGroup {
-  readonly destination: Destination;
-  readonly items: { record: SourceRecord; group: LogGroup }[];
+/** A record (or part of one) to write to quarantine, and what its durable entry means for the ledger. */
+interface QuarantineJob {
+  readonly record: SourceRecord;
+  readonly reason: PoisonReason;
+  readonly detail: string;
+  readonly written: () => void;
 }
 
 /**
  * Decode, quarantine, route, gate and flush one batch, writing every record's outcome into the
- * ledger. Never throws for bad input; resolves when every started flush settled or the signal fired.
+ * ledger. Never throws for bad input (only when no flusher could start at all); resolves when
+ * every started flush settled or the signal fired.
+ *
+ * Each pipeline flusher flushes with its own concurrency, so a slow or hanging one holds up only
+ * its own calls. Flushes go in the waves of {@link planDelivery}: in an ordered sequence, nothing
+ * after the first failure is sent anywhere.
  */
 export async function processBatch(ledger: AckLedger, deps: BatchDependencies): Promise<void> {
+  const inits = new InitAttempts(deps.flushers, deps.signal, deps.logger);
   const { decoded, poison } = await decodeBatch(ledger, deps);
   if (deps.signal.aborted) return; // the handler reports what is left
-  const groups = route(decoded, deps.defaults);
-
-  for (const group of groups) {
-    const { project, logstore, logstoreKey } = group.destination;
-    if (!isReady(deps, project, logstore, logstoreKey)) {
-      deps.metrics.add(Metric.notReady, 1);
-      for (const { record } of group.items)
-        ledger.fail(record, `flusher not ready for ${project}/${logstore}`);
-    }
+  const plan = planDelivery(decoded, deps.defaults, deps.flushers);
+  const unrouted = new Set(plan.unrouted.map(({ record }) => record));
+  for (const { record } of decoded) {
+    ledger.expectGroups(record, (plan.calls.get(record) ?? 0) + (unrouted.has(record) ? 1 : 0));
   }
-  ledger.blockAfterFailures();
+  for (const [index, count] of plan.alreadyDelivered.entries()) {
+    if (count > 0) deps.flushers[index]!.metrics.add(Metric.alreadyDelivered, count);
+  }
 
-  await quarantineAll(poison, ledger, deps);
-  ledger.blockAfterFailures();
-
-  const live = groups.map((g) => ({
-    ...g,
-    items: g.items.filter(({ record }) => ledger.outcome(record) === 'pending'),
+  const jobs: QuarantineJob[] = poison.map(({ record, error }) => ({
+    record,
+    reason: error.reason,
+    detail: error.message,
+    written: () => {
+      ledger.quarantined(record, error.reason);
+      deps.metrics.add(Metric.quarantined, 1);
+    },
   }));
-  for (const record of new Set(decoded.map((d) => d.record))) {
-    if (ledger.outcome(record) !== 'pending') continue;
-    ledger.expectGroups(record, live.filter((g) => g.items.some((item) => item.record === record)).length);
-  }
-  await runEach(live, deps, (group) => flushGroup(group, ledger, deps));
-}
-
-/** The flusher's `isReady`; one that throws counts as not ready (its records are retried), never as a crash. */
-function isReady(deps: BatchDependencies, project: string, logstore: string, logstoreKey: string): boolean {
-  try {
-    return deps.flusher.isReady(project, logstore, logstoreKey);
-  } catch (error) {
-    deps.logger.error('isReady threw; reporting not ready', {
-      project,
-      logstore,
-      error: describeError(error),
+  for (const { record, destinations } of plan.unrouted) {
+    deps.metrics.add(Metric.logGroupsUnrouted, destinations.length);
+    jobs.push({
+      record,
+      reason: PoisonReason.unrouted,
+      detail: `no pipeline flusher matches ${describeDestinations(destinations)}`,
+      written: () => ledger.groupDurable(record),
     });
-    return false;
   }
+  await quarantineAll(jobs, ledger, deps);
+
+  const calls = { ledger, signal: deps.signal, logger: deps.logger, inits, delivered: deps.delivered };
+  for (const wave of plan.waves) {
+    if (deps.signal.aborted) return;
+    await Promise.all(
+      deps.flushers.map((slot, index) =>
+        runEach(
+          wave.filter((call) => call.flusher === index),
+          deps,
+          (call) => flushCall(call, slot, calls),
+        ),
+      ),
+    );
+  }
+  inits.throwIfNoneStarted();
 }
 
 /** Bounded, in order, stopping at the deadline; the workers record their own failures in the ledger. */
@@ -87,6 +106,7 @@ async function runEach<T>(
   deps: BatchDependencies,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
+  if (items.length === 0) return;
   try {
     await runWorkers(items, deps.concurrency, deps.signal, work);
   } catch (error) {
@@ -94,85 +114,30 @@ async function runEach<T>(
   }
 }
 
-function route(decoded: DecodedBatch['decoded'], defaults: Destination): FlushGroup[] {
-  const byKey = new Map<string, FlushGroup>();
-  for (const { record, groups } of decoded) {
-    for (const group of groups) {
-      const destination = resolveDestination(defaults, record.routing, group.logTags);
-      const key = destinationKey(destination);
-      let flushGroup = byKey.get(key);
-      if (flushGroup === undefined) {
-        flushGroup = { destination, items: [] };
-        byKey.set(key, flushGroup);
-      }
-      flushGroup.items.push({ record, group });
-    }
-  }
-  return [...byKey.values()];
-}
-
 async function quarantineAll(
-  poison: DecodedBatch['poison'],
+  jobs: readonly QuarantineJob[],
   ledger: AckLedger,
   deps: BatchDependencies,
 ): Promise<void> {
-  const due = poison.filter(({ record }) => ledger.outcome(record) === 'pending');
-  await runEach(due, deps, async ({ record, error }) => {
-    const entry = {
-      reason: error.reason,
-      detail: error.message,
-      source: deps.source,
-      recordId: record.id,
-      payload: record.raw(),
-    };
+  const due = jobs.filter(({ record }) => ledger.outcome(record) === 'pending');
+  await runEach(due, deps, async ({ record, reason, detail, written }) => {
+    const entry = { reason, detail, source: deps.source, recordId: record.id, payload: record.raw() };
     try {
       await raceAbort(deps.quarantine.put(entry, deps.signal), deps.signal, () => new Error('deadline'));
-      ledger.quarantined(record, error.reason);
-      deps.metrics.add(Metric.quarantined, 1);
-      deps.logger.warn('record quarantined', {
-        recordId: record.id,
-        reason: error.reason,
-        detail: error.message,
-      });
+      written();
+      deps.logger.warn('record quarantined', { recordId: record.id, reason, detail });
     } catch (cause) {
       ledger.fail(record, 'quarantine write failed');
       deps.logger.error('quarantine write failed; record will be retried', {
         recordId: record.id,
-        error: String(cause),
+        error: describeError(cause),
       });
     }
   });
+  ledger.blockAfterFailures();
 }
 
-async function flushGroup(group: FlushGroup, ledger: AckLedger, deps: BatchDependencies): Promise<void> {
-  // An earlier record of the same ordered sequence may have failed meanwhile: do not skip ahead.
-  ledger.blockAfterFailures();
-  const items = group.items.filter(({ record }) => ledger.outcome(record) === 'pending');
-  if (items.length === 0) return;
-  const records = [...new Set(items.map((item) => item.record))];
-  const { project, logstore, configName, logstoreKey } = group.destination;
-  const started = performance.now();
-  try {
-    const flushing = deps.flusher.flush(
-      project,
-      logstore,
-      configName,
-      items.map((item) => item.group),
-      { signal: deps.signal, recordIds: items.map((item) => item.record.id), logstoreKey },
-    );
-    await raceAbort(flushing, deps.signal, () => new Error('deadline reached during flush'));
-    for (const record of records) ledger.groupDurable(record);
-    deps.metrics.add(Metric.flushLatency, performance.now() - started);
-  } catch (error) {
-    for (const record of records) ledger.fail(record, `flush to ${project}/${logstore} failed`);
-    // A flusher may reject with anything, `undefined` included.
-    const retryable = (error as { retryable?: unknown } | null | undefined)?.retryable !== false;
-    deps.logger.warn('flush failed; records will be retried', {
-      project,
-      logstore,
-      records: records.length,
-      retryable,
-      error: describeError(error),
-    });
-  }
+function describeDestinations(destinations: readonly Destination[]): string {
+  const names = [...new Set(destinations.map(({ project, logstore }) => `${project}/${logstore}`))];
+  return names.slice(0, 5).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '');
 }

@@ -79,7 +79,7 @@ export async function runLane(
     const { flusher, quarantine } = context.decorate ?? {};
     return {
       ...fromEnv,
-      flusher: withReadyPressure(fromEnv.flusher, random, context.notReadyShare, pressure, flusher),
+      flusher: withReadyPressure(fromEnv.flusher!, random, context.notReadyShare, pressure, flusher),
       quarantine: quarantine ? quarantine(fromEnv.quarantine) : fromEnv.quarantine,
     };
   };

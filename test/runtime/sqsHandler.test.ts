@@ -240,6 +240,6 @@ describe('SQS FIFO handler', () => {
     const a2 = sqsMessage(jsonBody(), { groupId: 'A' });
     const response = await handler(sqsEvent([a1, a2]), lambdaContext());
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([a1.messageId, a2.messageId]);
-    expect(flushers[0]!.calls).toHaveLength(0);
+    expect(flushers.flatMap((f) => f.calls)).toHaveLength(0);
   });
 });

@@ -19,22 +19,45 @@ export interface Durability {
 }
 
 /**
- * Whether the function could know the record durable: a flush (one per logstore of the batch)
- * resolves only when all of its logs are stored, and a record is acked only when every flush
- * holding its logs resolved. A record whose own logs happen to be stored while the rest of one of
- * its flushes is not may rightly be reported (it is redelivered: at least once).
+ * Whether the function could know the record durable: a flush call resolves only when all of its
+ * logs are stored, and a record is acked only when every call holding its logs resolved. Calls
+ * are cut as the runtime cuts them (src/runtime/planDelivery.ts): one per logstore, and within an
+ * order key a new wave of calls each time a record goes to other logstores than the one before.
+ * A record whose own logs happen to be stored while the rest of one of its calls is not may
+ * rightly be reported (it is redelivered: at least once).
  */
 export function knowablyDurable(
   batch: readonly TrialRecord[],
   stored: StoredLogs,
 ): (record: TrialRecord) => boolean {
+  const calls = new Map<TrialRecord, string[]>();
+  const waves = new Map<string, { signature: string; wave: number }>();
+  for (const record of batch) {
+    const logstores = [...record.byLogstore.keys()];
+    if (logstores.length === 0) continue;
+    const signature = [...logstores].sort().join('\u0001');
+    let wave = 0;
+    if (record.orderKey !== undefined) {
+      const state = waves.get(record.orderKey);
+      if (state === undefined) waves.set(record.orderKey, { signature, wave: 0 });
+      else if (state.signature !== signature) {
+        state.signature = signature;
+        wave = ++state.wave;
+      } else wave = state.wave;
+    }
+    calls.set(
+      record,
+      logstores.map((logstore) => `${wave}\u0000${logstore}`),
+    );
+  }
   const complete = new Map<string, boolean>();
   for (const record of batch) {
-    for (const [logstore, uids] of record.byLogstore) {
-      complete.set(logstore, (complete.get(logstore) ?? true) && uids.every((uid) => stored.has(uid)));
+    for (const [index, call] of (calls.get(record) ?? []).entries()) {
+      const uids = [...record.byLogstore.values()][index]!;
+      complete.set(call, (complete.get(call) ?? true) && uids.every((uid) => stored.has(uid)));
     }
   }
-  return (record) => [...record.byLogstore.keys()].every((logstore) => complete.get(logstore) === true);
+  return (record) => (calls.get(record) ?? []).every((call) => complete.get(call) === true);
 }
 
 export function durability(stored: StoredLogs): Durability {
