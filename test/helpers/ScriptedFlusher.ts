@@ -33,6 +33,8 @@ export class ScriptedFlusher implements Flusher {
       ready?: (logstore: string, project: string) => boolean;
       flush?: (logstore: string, project: string) => FlushBehaviour;
       init?: () => Promise<void>;
+      /** `hang`: stop never settles (a flusher stuck releasing its resources). */
+      stop?: 'hang';
     } = {},
   ) {
     ScriptedFlusher.instances.push(this);
@@ -81,6 +83,7 @@ export class ScriptedFlusher implements Flusher {
 
   stop(options?: StopOptions): Promise<void> {
     this.events.push('stop');
+    if (this.script.stop === 'hang') return new Promise<void>(() => {});
     return this.#lifecycle.stop(options);
   }
 }
