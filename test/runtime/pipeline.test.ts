@@ -1,5 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import type { Flusher, FlusherContext, FlushOptions } from '../../src/flusher/Flusher.ts';
 import { createSqsHandler } from '../../src/runtime/handlers.ts';
 import { lambdaContext, sqsEvent, sqsMessage } from '../helpers/events.ts';
 import { emittedMetrics, groupFor, jsonBody } from '../helpers/handlerHarness.ts';
@@ -141,5 +142,44 @@ describe('a pipeline on SQS (standard queue)', () => {
     expect(blobOf('search')).toMatchObject({ NotReady: 1 });
     expect(blobOf('archive')).not.toHaveProperty('NotReady');
     expect(emitted.find((blob) => 'RecordsReceived' in blob)).toMatchObject({ RecordsRetried: 1 });
+  });
+
+  it('puts the refusing flusher’s name on the quarantine entries of what its destination refused', async () => {
+    /** Refuses every LogGroup for good, as CloudWatch Logs refuses a too-old event. */
+    class RefusingFlusher implements Flusher {
+      #context: FlusherContext | undefined;
+      async init(context: FlusherContext) {
+        this.#context = context;
+      }
+      description() {
+        return 'refusing';
+      }
+      isReady() {
+        return true;
+      }
+      async flush(_p: string, _l: string, _c: string, groups: readonly unknown[], options?: FlushOptions) {
+        for (const recordId of options?.recordIds ?? []) {
+          await this.#context!.quarantine!.put({
+            reason: 'rejected-by-destination',
+            detail: `refused ${groups.length} group(s)`,
+            source: 'test-destination',
+            recordId,
+            payload: new Uint8Array([1]),
+          });
+        }
+      }
+      setUrgent() {}
+      async stop() {}
+    }
+    const pipeline = pipelineHarness({ archive: {} });
+    const handler = createSqsHandler({
+      ...pipeline.options,
+      flushers: [...pipeline.options.flushers!, { name: 'search', flusher: () => new RefusingFlusher() }],
+    });
+    const message = sqsMessage(jsonBody());
+    expect(await handler(sqsEvent([message]), lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(pipeline.quarantine.entries).toMatchObject([
+      { reason: 'rejected-by-destination', recordId: message.messageId, flusher: 'search' },
+    ]);
   });
 });
