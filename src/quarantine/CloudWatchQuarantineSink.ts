@@ -24,6 +24,8 @@ export interface QuarantineEventMessage {
   readonly detail: string;
   readonly source: string;
   readonly recordId: string;
+  /** The pipeline flusher whose destination refused it, when one did. */
+  readonly flusher?: string;
   /** 1-based part number; the payload is the concatenation of all parts' bytes, in order. */
   readonly part: number;
   readonly parts: number;
@@ -127,6 +129,7 @@ export function quarantineMessages(entry: QuarantineEntry): string[] {
       detail,
       source: entry.source,
       recordId: entry.recordId,
+      ...(entry.flusher === undefined ? {} : { flusher: entry.flusher }),
       part,
       parts,
       payloadSha256,
