@@ -65,6 +65,8 @@ export function planDelivery(
   const perRecord = new Map<SourceRecord, number>();
   const unrouted: DeliveryPlan['unrouted'] = [];
   const orderState = new Map<string, { signature: string; wave: number }>();
+  // Consecutive LogGroups mostly share a destination: reuse its key instead of building it again.
+  let last: { destination: Destination; key: string } | undefined;
   const alreadyDelivered = flushers.map(() => 0);
 
   for (const { record, groups } of decoded) {
@@ -74,8 +76,10 @@ export function planDelivery(
     >();
     const unmatched: Destination[] = [];
     for (const group of groups) {
-      const destination = resolveDestination(defaults, record.routing, group.logTags);
-      const key = destinationKey(destination);
+      const resolved = resolveDestination(defaults, record.routing, group.logTags);
+      if (last === undefined || !sameDestination(last.destination, resolved))
+        last = { destination: resolved, key: destinationKey(resolved) };
+      const { destination, key } = last;
       let matched = false;
       for (const [flusher, candidate] of flushers.entries()) {
         if (!matches(candidate.match, destination, group.logTags)) continue;
@@ -98,7 +102,12 @@ export function planDelivery(
     perRecord.set(record, parts.size);
     if (parts.size === 0) continue;
 
-    const wave = waveOf(record, [...parts.keys()].sort().join('\u0001'), orderState);
+    const targets = [...parts.keys()];
+    const wave = waveOf(
+      record,
+      targets.length === 1 ? targets[0]! : targets.sort().join('\u0001'),
+      orderState,
+    );
     for (const [partKey, part] of parts) {
       const callKey = `${wave}\u0000${partKey}`;
       let call = calls.get(callKey);
@@ -119,6 +128,15 @@ export function planDelivery(
     }
   }
   return { waves, calls: perRecord, unrouted, alreadyDelivered };
+}
+
+function sameDestination(a: Destination, b: Destination): boolean {
+  return (
+    a.project === b.project &&
+    a.logstore === b.logstore &&
+    a.configName === b.configName &&
+    a.logstoreKey === b.logstoreKey
+  );
 }
 
 /** The wave of a record: 0 without an order; within an order key, the next wave on each change of targets. */
