@@ -133,7 +133,9 @@ export function createBatchHandler<TEvent, TResponse>(
   };
 
   return (
-    middy<TEvent, TResponse, Error, Context>(handle)
+    // No middy early timeout: it would throw a TimeoutError instead of the partial batch response
+    // our own Deadline answers with, however little time is left.
+    middy<TEvent, TResponse, Error, Context>(handle, { timeoutEarlyInMillis: 0 })
       // Events carry log contents (secrets, personal data): never log them, whatever
       // POWERTOOLS_LOGGER_LOG_EVENT says.
       .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))

@@ -36,6 +36,19 @@ describe('deadline urgency', () => {
     expect(flushers.flatMap((f) => f.calls)).toHaveLength(0);
   });
 
+  it('answers with every record for retry, never a timeout error, when only a few milliseconds are left', async () => {
+    // An init still running when the invocation starts makes the answer wait for a timer.
+    const { options } = harness({ init: () => new Promise((resolve) => setTimeout(resolve, 20)) });
+    const handler = createSqsHandler(options);
+    const messages = [sqsMessage(jsonBody()), sqsMessage(jsonBody())];
+    for (const remainingMs of [0, 1, 3]) {
+      const response = await handler(sqsEvent(messages), lambdaContext(remainingMs));
+      expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(
+        messages.map((m) => m.messageId),
+      );
+    }
+  });
+
   it('answers before the deadline when the flusher init hangs', async () => {
     const { options } = harness({ init: () => new Promise(() => {}) });
     const handler = createSqsHandler({ ...options, urgencyMarginMs: 100 });
