@@ -33,6 +33,7 @@ export function handlerOptionsFromEnv(vars: Env): HandlerOptions {
     concurrency: env.optionalInteger(vars, 'FLUSH_CONCURRENCY', 1, 256),
     urgencyMarginMs: env.optionalInteger(vars, 'URGENCY_MARGIN_MS'),
     shutdownHook: env.bool(vars, 'SHUTDOWN_HOOK', true),
+    orderAcrossDestinations: env.bool(vars, 'ORDER_ACROSS_DESTINATIONS', true),
     shutdownTimeoutMs: env.optionalInteger(vars, 'SHUTDOWN_TIMEOUT_MS'),
   };
 }

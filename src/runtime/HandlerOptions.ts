@@ -58,6 +58,14 @@ export interface HandlerOptions {
    * as too large, so every batch makes progress. Default {@link defaultMaxBatchDecodedBytes}.
    */
   readonly maxBatchDecodedBytes?: number;
+  /**
+   * Keep an ordered source's order across destinations (default true): within a FIFO message group
+   * or a Kinesis shard, after the first failure nothing later is flushed to any destination, so
+   * records bound for other destinations wait for the earlier ones (README "Processing
+   * guarantees"). `false`: order per destination only; a shard that interleaves logstores record
+   * by record is then flushed in one call per destination instead of many small waves.
+   */
+  readonly orderAcrossDestinations?: boolean;
   /** Flush calls in flight at once per flusher. Default {@link DEFAULT_CONCURRENCY}. */
   readonly concurrency?: number;
   /**
@@ -114,6 +122,7 @@ export function resolveHandlerOptions(options: HandlerOptions): ResolvedHandlerO
     maxBatchDecodedBytes: defaultMaxBatchDecodedBytes(),
     concurrency: DEFAULT_CONCURRENCY,
     shutdownHook: true,
+    orderAcrossDestinations: true,
     shutdownTimeoutMs: DEFAULT_SHUTDOWN_STOP_TIMEOUT_MS,
     ...definedOnly(settings),
     flushers,

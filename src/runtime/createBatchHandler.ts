@@ -76,6 +76,7 @@ export function createBatchHandler<TEvent, TResponse>(
             maxBatchDecodedBytes: options.maxBatchDecodedBytes,
             quarantine: options.quarantine,
             concurrency: options.concurrency,
+            orderAcrossDestinations: options.orderAcrossDestinations,
             signal: deadline.signal,
             logger: flusherLogger,
             metrics: counters,

@@ -48,6 +48,8 @@ export interface PlanFlusher {
  * a different set of (flusher, destination) pairs than the record before it: so when a flush fails,
  * the waves after it (every later record of that key) have not started and are never sent, to any
  * destination. Records of other keys share the waves, so their calls to one destination merge.
+ * With `orderAcrossDestinations: false` everything is one wave: each destination still gets an
+ * order key's records in order, but a failure at one no longer holds back the others.
  *
  * @example
  * ```ts
@@ -59,6 +61,7 @@ export function planDelivery(
   decoded: readonly { record: SourceRecord; groups: readonly LogGroup[] }[],
   defaults: Destination,
   flushers: readonly PlanFlusher[],
+  { orderAcrossDestinations = true }: { readonly orderAcrossDestinations?: boolean } = {},
 ): DeliveryPlan {
   const calls = new Map<string, FlushCall>();
   const waves: FlushCall[][] = [];
@@ -103,11 +106,8 @@ export function planDelivery(
     if (parts.size === 0) continue;
 
     const targets = [...parts.keys()];
-    const wave = waveOf(
-      record,
-      targets.length === 1 ? targets[0]! : targets.sort().join('\u0001'),
-      orderState,
-    );
+    const signature = targets.length === 1 ? targets[0]! : targets.sort().join('\u0001');
+    const wave = orderAcrossDestinations ? waveOf(record, signature, orderState) : 0;
     for (const [partKey, part] of parts) {
       const callKey = `${wave}\u0000${partKey}`;
       let call = calls.get(callKey);

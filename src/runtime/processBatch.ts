@@ -24,6 +24,8 @@ export interface BatchDependencies {
   /** Decoded bytes the batch may hold; the records after that are retried (see HandlerOptions). */
   readonly maxBatchDecodedBytes: number;
   readonly quarantine: QuarantineSink;
+  /** Keep ordered sources' order across destinations (HandlerOptions `orderAcrossDestinations`). */
+  readonly orderAcrossDestinations: boolean;
   /** Flush calls running at once per flusher, and quarantine writes at once. */
   readonly concurrency: number;
   /** Aborted when the invocation's urgency margin is reached: start nothing new, give up waiting. */
@@ -55,7 +57,7 @@ export async function processBatch(ledger: AckLedger, deps: BatchDependencies): 
   const inits = new InitAttempts(deps.flushers, deps.signal, deps.logger);
   const { decoded, poison } = await decodeBatch(ledger, deps);
   if (deps.signal.aborted) return; // the handler reports what is left
-  const plan = planDelivery(decoded, deps.defaults, deps.flushers);
+  const plan = planDelivery(decoded, deps.defaults, deps.flushers, deps);
   const unrouted = new Set(plan.unrouted.map(({ record }) => record));
   for (const { record } of decoded) {
     ledger.expectGroups(record, (plan.calls.get(record) ?? 0) + (unrouted.has(record) ? 1 : 0));

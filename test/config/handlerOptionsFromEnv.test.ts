@@ -22,6 +22,7 @@ describe('handlerOptionsFromEnv', () => {
     [{ FLUSHER: 'stdout', FLUSH_CONCURRENCY: '0' }, 'FLUSH_CONCURRENCY'],
     [{ FLUSHER: 'stdout', URGENCY_MARGIN_MS: 'soon' }, 'URGENCY_MARGIN_MS'],
     [{ FLUSHER: 'stdout', SHUTDOWN_HOOK: 'maybe' }, 'SHUTDOWN_HOOK'],
+    [{ FLUSHER: 'stdout', ORDER_ACROSS_DESTINATIONS: 'sometimes' }, 'ORDER_ACROSS_DESTINATIONS'],
   ])('rejects %j with a ConfigError naming %s', (env, variable) => {
     const error = configError(env);
     expect(error.variable).toBe(variable);
@@ -42,7 +43,12 @@ describe('handlerOptionsFromEnv', () => {
       configName: 'c',
       inputFormat: 'auto',
       shutdownHook: true,
+      orderAcrossDestinations: true,
     });
+    expect(
+      handlerOptionsFromEnv({ FLUSHER: 'stdout', ORDER_ACROSS_DESTINATIONS: 'false' })
+        .orderAcrossDestinations,
+    ).toBe(false);
     expect(options.quarantine).toBeInstanceOf(FileQuarantineSink);
     expect((options.quarantine as FileQuarantineSink).directory).toBe('/tmp/x/_quarantine');
     expect(typeof options.flusher).toBe('function');

@@ -104,4 +104,25 @@ describe('a pipeline on ordered sources', () => {
     ).toEqual(['a', 'b']);
     expect(pipeline.flushed('search')).toHaveLength(2);
   });
+
+  it('orderAcrossDestinations: false flushes an interleaved shard in one call per destination, failing only the failed destination’s records onward', async () => {
+    const pipeline = pipelineHarness(
+      { archive: { flush: (logstore) => (logstore === 'b' ? 'throw' : 'ok') } },
+      { orderAcrossDestinations: false },
+    );
+    const handler = createKinesisHandler(pipeline.options);
+    const records = ['a', 'b', 'a', 'b', 'a'].map((logstore, n) =>
+      kinesisRecord(data(groupFor(logstore, [{ n: String(n) }]))),
+    );
+    const seq = records.map((r) => r.kinesis.sequenceNumber);
+    const response = await handler(kinesisEvent(records), lambdaContext());
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: seq[1] }]);
+    expect(
+      pipeline
+        .of('archive')[0]!
+        .calls.map((call) => call.logstore)
+        .sort(),
+    ).toEqual(['a', 'b']);
+    expect(pipeline.storedIds('archive')).toEqual([seq[0], seq[2], seq[4]]);
+  });
 });
