@@ -1,11 +1,17 @@
 #!/usr/bin/env node
-// The CLI launcher. In a development checkout (tsx installed by `npm ci`) it runs the TypeScript
-// source, so a stale build can never shadow the code; an installed package, which has no tsx,
-// runs the bundle that `npm run build` wrote to dist/.
-let tsx = true;
-try {
-  await import('tsx/esm');
-} catch {
-  tsx = false;
+// The CLI launcher. In a development checkout (src/ present, tsx installed by `npm ci`) it runs the
+// TypeScript source, so a stale build can never shadow the code; the installed package has no src/
+// (whether or not the project installing it has tsx) and runs the bundle that `npm pack` built
+// into dist/.
+import { existsSync } from 'node:fs';
+
+const source = new URL('../src/cli/main.ts', import.meta.url);
+let fromSource = existsSync(source);
+if (fromSource) {
+  try {
+    await import('tsx/esm');
+  } catch {
+    fromSource = false;
+  }
 }
-await import(new URL(tsx ? '../src/cli/main.ts' : '../dist/cli.mjs', import.meta.url).href);
+await import(fromSource ? source.href : new URL('../dist/cli.mjs', import.meta.url).href);
