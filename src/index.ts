@@ -105,7 +105,7 @@ export {
   FALLBACK_MAX_BATCH_DECODED_BYTES,
   type HandlerOptions,
 } from './runtime/HandlerOptions.ts';
-export { createKinesisHandler, createSqsHandler } from './runtime/handlers.ts';
+export { createKinesisHandler, createSqsHandler, type LambdaHandler } from './runtime/handlers.ts';
 export { ROUTING_TAGS } from './runtime/routing.ts';
 export { DEFAULT_SHUTDOWN_STOP_TIMEOUT_MS, LAMBDA_SHUTDOWN_BUDGET_MS } from './runtime/shutdownHook.ts';
 export { type BackoffPolicy, backoffDelay, retryWithBackoff } from './shared/backoff.ts';

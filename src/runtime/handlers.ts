@@ -1,4 +1,3 @@
-import type { MiddyfiedHandler } from '@middy/core';
 import type {
   Context,
   KinesisStreamBatchResponse,
@@ -11,6 +10,12 @@ import { SourceName } from '../sources/SourceRecord.ts';
 import { sqsRecords, sqsResponse } from '../sources/sqsSource.ts';
 import { createBatchHandler } from './createBatchHandler.ts';
 import type { HandlerOptions } from './HandlerOptions.ts';
+
+/**
+ * A Lambda handler as the runtime calls it. Declared here rather than as middy's own handler type,
+ * whose declarations need middy's optional peers in a user's type check.
+ */
+export type LambdaHandler<TEvent, TResponse> = (event: TEvent, context: Context) => Promise<TResponse>;
 
 /**
  * A Lambda handler for SQS (standard and FIFO) event source mappings with
@@ -26,9 +31,7 @@ import type { HandlerOptions } from './HandlerOptions.ts';
  * });
  * ```
  */
-export function createSqsHandler(
-  options: HandlerOptions,
-): MiddyfiedHandler<SQSEvent, SQSBatchResponse, Error, Context> {
+export function createSqsHandler(options: HandlerOptions): LambdaHandler<SQSEvent, SQSBatchResponse> {
   return createBatchHandler({ name: SourceName.sqs, records: sqsRecords, response: sqsResponse }, options);
 }
 
@@ -43,7 +46,7 @@ export function createSqsHandler(
  */
 export function createKinesisHandler(
   options: HandlerOptions,
-): MiddyfiedHandler<KinesisStreamEvent, KinesisStreamBatchResponse, Error, Context> {
+): LambdaHandler<KinesisStreamEvent, KinesisStreamBatchResponse> {
   return createBatchHandler(
     { name: SourceName.kinesis, records: kinesisRecords, response: kinesisResponse },
     options,

@@ -77,7 +77,6 @@ export async function writeConsumerProject(dir: string, tarball: PackedTarball):
     'package-lock.json': json(packageLock),
     'tsconfig.json': json(CONSUMER_TSCONFIG),
     'consumer.ts': CONSUMER_TS,
-    'middy-durable-sdk.d.ts': MIDDY_DURABLE_SDK_STUB,
     'smoke.mjs': SMOKE_MJS,
   };
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
@@ -132,16 +131,6 @@ const CONSUMER_TSCONFIG = {
   },
   include: ['*.ts'],
 };
-
-/**
- * @middy/core's index.d.ts imports a type from its optional peer `@aws/durable-execution-sdk-js`
- * (middyjs/middy#1694), and the handlers' declared return type (`MiddyfiedHandler`) pulls that
- * file into a user's program. Without this stand-in a `skipLibCheck: false` user gets TS2307 there.
- */
-const MIDDY_DURABLE_SDK_STUB = `declare module '@aws/durable-execution-sdk-js' {
-  export type DurableContext = unknown;
-}
-`;
 
 /** Uses the public types the way a Lambda author does; a mistyped export breaks the check. */
 const CONSUMER_TS = `import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
