@@ -4,7 +4,7 @@
 // `.js` file would be taken for ESM under this package's "type": "module").
 'use strict';
 
-const { functionBuildOptions, SLS_WORK_FOLDER } = require('./esbuildOptions.cjs');
+const { functionBuildOptions, SLS_BUILD_FOLDER, SLS_WORK_FOLDER } = require('./esbuildOptions.cjs');
 
 module.exports = (serverless) => {
   const local = serverless.processedInput.commands.join(' ') === 'invoke local';
@@ -15,5 +15,6 @@ module.exports = (serverless) => {
     exclude: [],
     external: [],
     outputWorkFolder: SLS_WORK_FOLDER,
+    outputBuildFolder: SLS_BUILD_FOLDER,
   };
 };

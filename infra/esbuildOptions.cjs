@@ -72,6 +72,12 @@ function extensionBuildOptions() {
  */
 const SLS_WORK_FOLDER = `.esbuild/${process.pid}`;
 
+/**
+ * serverless-esbuild's build folder inside the work folder: everything in it goes into each
+ * function's zip, and `invoke local` runs there. infra/serverlessPlugin.cjs puts a pipeline file in it.
+ */
+const SLS_BUILD_FOLDER = '.build';
+
 /** The repository root: entry points are relative to it. */
 const ROOT = path.join(__dirname, '..');
 
@@ -97,4 +103,5 @@ module.exports = {
   extensionBuildOptions,
   buildShutdownExtensionLayer,
   SLS_WORK_FOLDER,
+  SLS_BUILD_FOLDER,
 };

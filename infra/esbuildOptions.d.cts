@@ -9,3 +9,4 @@ export declare function functionBuildOptions(format: 'esm' | 'cjs', minify?: boo
 export declare function extensionBuildOptions(): BuildOptions;
 export declare function buildShutdownExtensionLayer(outdir: string): Promise<string>;
 export declare const SLS_WORK_FOLDER: string;
+export declare const SLS_BUILD_FOLDER: string;

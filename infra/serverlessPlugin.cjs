@@ -1,4 +1,4 @@
-// Local osls plugin of this service (listed in serverless.yml). It does four things:
+// Local osls plugin of this service (listed in serverless.yml). It does five things:
 //
 // 1. Builds the shutdown extension layer (infra/extension/) before packaging, into a folder of
 //    this process under .esbuild/, and points the `shutdownExtension` layer at it.
@@ -10,16 +10,34 @@
 //    be at least 6 × the SQS function's timeout plus its batching window (AWS's guidance; shorter
 //    means messages still being processed reappear and are delivered twice).
 // 4. Removes serverless-esbuild's build folder after `invoke local` (it leaves it behind).
+// 5. Deploys a pipeline (README "Pipelines"): with `--param pipelineConfig=FILE` (a YAML or JSON
+//    file in this repository), it renders the file's `${param:NAME}` placeholders with the stage's
+//    parameters, validates it as the function will at cold start, refuses a flusher that would
+//    write outside the IAM grants (the stack's bucket under keyPrefix, log groups under
+//    logGroupPrefix), puts the rendered file into both functions' bundles at FILE's path, sets
+//    PIPELINE_CONFIG=/var/task/FILE and leaves out FLUSHER and the single-flusher variables.
 'use strict';
 
-const { rmSync } = require('node:fs');
+const { mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
 const path = require('node:path');
-const { buildShutdownExtensionLayer, SLS_WORK_FOLDER } = require('./esbuildOptions.cjs');
+const {
+  buildShutdownExtensionLayer,
+  NODE_TARGET,
+  SLS_BUILD_FOLDER,
+  SLS_WORK_FOLDER,
+} = require('./esbuildOptions.cjs');
 
 /** The layer in serverless.yml whose content this plugin builds. */
 const LAYER_NAME = 'shutdownExtension';
 /** AWS: visibility timeout ≥ 6 × function timeout (+ batching window) for SQS event sources. */
 const VISIBILITY_TIMEOUT_FACTOR = 6;
+/** Where Lambda puts the function's bundle. */
+const LAMBDA_TASK_ROOT = '/var/task';
+/** Variables of the single-flusher configuration (FLUSHER=…): a pipeline file replaces them. */
+const SINGLE_FLUSHER_VARIABLES = /^(FLUSHER|FILE_DIR|S3_.+|CWL_.+)$/;
+/** Commands that package or run the functions: the only ones a pipeline file matters to. */
+const PIPELINE_COMMANDS = ['package', 'deploy', 'deploy function', 'invoke local'];
 
 class LogGroupFlusherPlugin {
   constructor(serverless, _options, { log } = {}) {
@@ -28,7 +46,15 @@ class LogGroupFlusherPlugin {
     // serverless-esbuild moves serviceDir into its build folder for `invoke local`: keep the real one.
     this.serviceDir = serverless.serviceDir;
     this.layerDir = undefined;
+    /** `{ file, rendered }` once a pipeline file is prepared. */
+    this.pipeline = undefined;
     this.hooks = {
+      initialize: () => this.preparePipeline(),
+      // Before serverless-esbuild bundles and zips (its hook on createDeploymentArtifacts).
+      'package:initialize': () => this.writePipeline(),
+      'deploy:function:initialize': () => this.writePipeline(),
+      // After osls set the function's environment: point it at the bundle's copy, as in Lambda.
+      'before:invoke:local:invoke': () => this.writePipeline({ local: true }),
       'before:package:createDeploymentArtifacts': () => this.buildLayer(),
       'after:package:createDeploymentArtifacts': () => this.removeLayerBuild(),
       'before:package:compileLayers': () => this.skipLayerLookupForPackage(),
@@ -41,6 +67,92 @@ class LogGroupFlusherPlugin {
 
   get command() {
     return this.serverless.processedInput.commands.join(' ');
+  }
+
+  /** The stage's parameters as `${param:…}` resolves them: --param, then the stage's, then default. */
+  resolvedParams() {
+    const stage = this.serverless.service.provider.stage;
+    const configured = this.serverless.configurationInput?.params ?? {};
+    const params = {};
+    for (const source of [configured.default, configured[stage]]) {
+      for (const [name, value] of Object.entries(source ?? {})) if (value != null) params[name] = value;
+    }
+    for (const item of [this.serverless.processedInput.options.param ?? []].flat()) {
+      const equals = String(item).indexOf('=');
+      if (equals > 0) params[item.slice(0, equals)] = item.slice(equals + 1).trimEnd();
+    }
+    return params;
+  }
+
+  preparePipeline() {
+    const given = this.serverless.service.custom?.pipeline?.config;
+    if (!given || !PIPELINE_COMMANDS.includes(this.command)) return;
+    const fail = (detail) => {
+      throw new this.serverless.classes.Error(`pipelineConfig: ${detail}`);
+    };
+    const file = path
+      .relative(this.serviceDir, path.resolve(this.serviceDir, String(given)))
+      .split(path.sep)
+      .join('/');
+    if (file === '' || file === '..' || file.startsWith('../') || path.isAbsolute(file)) {
+      fail(`${given} must be a file inside the service directory (it is packaged at the same path)`);
+    }
+    let text;
+    try {
+      text = readFileSync(path.join(this.serviceDir, file), 'utf8');
+    } catch (error) {
+      fail(`cannot read ${file}: ${error.message}`);
+    }
+    const params = this.resolvedParams();
+    const tools = loadDeployPipeline();
+    let rendered;
+    let check;
+    try {
+      rendered = tools.renderPipelineFile(text, file, params);
+      check = tools.checkPipelineForDeploy(rendered, file, {
+        bucket: String(params.bucketName),
+        keyPrefix: String(params.keyPrefix ?? ''),
+        region: this.serverless.service.provider.region,
+        logGroupPrefix: String(params.logGroupPrefix),
+      });
+    } catch (error) {
+      fail(error.message);
+    }
+    if (check.problems.length > 0) {
+      fail(`the pipeline writes outside what the stack's IAM role grants:\n  ${check.problems.join('\n  ')}`);
+    }
+
+    const { provider, functions } = this.serverless.service;
+    for (const name of Object.keys(provider.environment ?? {})) {
+      if (SINGLE_FLUSHER_VARIABLES.test(name)) delete provider.environment[name];
+    }
+    provider.environment = {
+      ...provider.environment,
+      PIPELINE_CONFIG: path.posix.join(LAMBDA_TASK_ROOT, file),
+    };
+    for (const fn of Object.values(functions ?? {})) {
+      if (typeof fn.description === 'string')
+        fn.description = fn.description.replace(/ to \S+$/, ` through the pipeline ${file}`);
+    }
+    this.pipeline = { file, rendered };
+    this.log?.info(`pipeline ${file}: ${check.flushers.join(', ')}`);
+  }
+
+  /**
+   * Put the rendered pipeline file into serverless-esbuild's build folder, which both functions'
+   * zips (and `invoke local`) are made from, at the file's path in the repository.
+   */
+  writePipeline({ local = false } = {}) {
+    if (this.pipeline === undefined) return;
+    const target = path.join(this.serviceDir, SLS_WORK_FOLDER, SLS_BUILD_FOLDER, this.pipeline.file);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, this.pipeline.rendered);
+    if (local) {
+      // invoke local runs in that folder, standing in for /var/task; a FLUSHER inherited from the
+      // shell would clash with PIPELINE_CONFIG (the deployed function has none).
+      process.env.PIPELINE_CONFIG = target;
+      delete process.env.FLUSHER;
+    }
   }
 
   async buildLayer() {
@@ -86,6 +198,31 @@ class LogGroupFlusherPlugin {
       }
     }
   }
+}
+
+/**
+ * infra/deployPipeline.ts, bundled (CommonJS, in memory): the pipeline parser the functions use,
+ * so a file is refused at package time exactly as it would be at cold start.
+ */
+function loadDeployPipeline() {
+  const { buildSync } = require('esbuild');
+  const root = path.join(__dirname, '..');
+  const filename = path.join(__dirname, 'deployPipeline.bundle.cjs');
+  const { outputFiles } = buildSync({
+    absWorkingDir: root,
+    entryPoints: ['infra/deployPipeline.ts'],
+    bundle: true,
+    platform: 'node',
+    target: NODE_TARGET,
+    format: 'cjs',
+    write: false,
+    logLevel: 'warning',
+  });
+  const loaded = new Module(filename, module);
+  loaded.filename = filename;
+  loaded.paths = Module._nodeModulePaths(__dirname);
+  loaded._compile(outputFiles[0].text, filename);
+  return loaded.exports;
 }
 
 module.exports = LogGroupFlusherPlugin;

@@ -6,14 +6,19 @@ import { encodeLogGroupList } from '../protocol/encodeLogGroup.ts';
 import { encodeLogGroupListJson } from '../protocol/logGroupJson.ts';
 import { localEnv, localHandlers, stopLocalFlushers } from './localHandlers.ts';
 import { localLambdaContext } from './localLambdaContext.ts';
+import { runPipelineDemo } from './pipelineDemo.ts';
 import { webAccessLogGroups } from './sampleLogs.ts';
 
 const DEMO_DIR = '.demo-output';
+/** Output of the pipeline part (its own folder, whatever FILE_DIR says). */
+const PIPELINE_DEMO_DIR = join(DEMO_DIR, 'pipeline');
 
 /**
  * `npm run demo`: generate web access logs for three logstores in every input format, add a few
  * poison records, run the real SQS and Kinesis handlers on them with the file flusher, and show
- * the batch responses, a summary and where the output landed.
+ * the batch responses, a summary and where the output landed. Then run one batch through a
+ * pipeline of two file flushers, one of them down for the first delivery, to show the retry
+ * writing only to the flusher that failed.
  */
 export async function runDemo(): Promise<void> {
   const vars = localEnv({
@@ -81,6 +86,7 @@ export async function runDemo(): Promise<void> {
   } as unknown as KinesisStreamEvent;
 
   console.log(`loggroup-flusher demo (Node ${process.version}), destination: FLUSHER=${vars.FLUSHER}\n`);
+  console.log('── One flusher: every input format, and poison records ──\n');
   console.log(`SQS batch: ${sqsBodies.length} messages`);
   for (const [i, { what }] of sqsBodies.entries()) console.log(`  demo-sqs-${i}: ${what}`);
   const sqsResponse = await handlers.sqs(sqsEvent, localLambdaContext(30_000) as Context);
@@ -100,6 +106,9 @@ export async function runDemo(): Promise<void> {
   if (directory) await summarise(directory);
   else console.log(`quarantine: ${handlers.stats.quarantine}`);
   if (failures > 0) process.exitCode = 1;
+
+  if (!(await runPipelineDemo(join(process.cwd(), PIPELINE_DEMO_DIR)))) process.exitCode = 1;
+  console.log(`output: ${join(process.cwd(), PIPELINE_DEMO_DIR)}`);
 }
 
 function converterJsonLines(): string {

@@ -9,14 +9,15 @@ export const LOCAL_OUTPUT_DIR = '.loggroup-output';
 
 /**
  * The environment of a local run: the caller's, with quiet Powertools output and the file flusher
- * as the default destination (FLUSHER=file, FILE_DIR=.loggroup-output) unless FLUSHER is set.
+ * as the default destination (FLUSHER=file, FILE_DIR=.loggroup-output) unless FLUSHER or
+ * PIPELINE_CONFIG (a pipeline file) is set.
  */
 export function localEnv(vars: Env = process.env): Env {
   const local: Record<string, string | undefined> = { ...vars };
   local.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   local.POWERTOOLS_METRICS_DISABLED ??= 'true';
   local.SHUTDOWN_HOOK ??= 'off';
-  if (!local.FLUSHER) {
+  if (!local.FLUSHER && !local.PIPELINE_CONFIG) {
     local.FLUSHER = 'file';
     local.FILE_DIR ??= LOCAL_OUTPUT_DIR;
   }

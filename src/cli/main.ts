@@ -12,10 +12,11 @@ commands:
   replay --input FILE [--source kinesis|sqs] [--batch-size 100] [--timeout-ms 60000] [--retries 3]
       Push a LogGroupList protobuf, JSON-form or JSON Lines file through the handler in batches.
   demo
-      Generate web access logs (with some poison records) and run both handlers on them.
+      Generate web access logs (with some poison records) and run both handlers on them, then
+      run a batch through a pipeline of two flushers, one failing once.
 
-The destination comes from the environment (README "Configuration"); without FLUSHER, local runs
-use FLUSHER=file with FILE_DIR=.loggroup-output.`;
+The destination comes from the environment (README "Configuration"): FLUSHER, or PIPELINE_CONFIG
+naming a pipeline file; with neither, local runs use FLUSHER=file with FILE_DIR=.loggroup-output.`;
 
 const [command, ...rest] = process.argv.slice(2);
 const { values } = parseArgs({

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,6 +33,40 @@ describe('the loggroup-flusher bin', () => {
     expect(JSON.parse(stdout)).toEqual({ batchItemFailures: [] });
     expect(await readdir(join(dir, 'shop'))).toEqual(expect.arrayContaining(['nginx-access', 'checkout']));
     expect(await readdir(join(dir, '_quarantine'))).toHaveLength(1);
+  });
+
+  it('invokes the handler through a pipeline file given as PIPELINE_CONFIG (no FLUSHER default then)', async () => {
+    const out = join(dir, 'pipeline');
+    const file = join(dir, 'pipeline.yaml');
+    await writeFile(
+      file,
+      [
+        'flushers:',
+        '  - Type: flusher_file',
+        '    Name: everything',
+        `    Directory: ${join(out, 'everything')}`,
+        '  - Type: flusher_file',
+        '    Name: checkout',
+        `    Directory: ${join(out, 'checkout')}`,
+        '    Match: { Logstore: checkout }',
+      ].join('\n'),
+    );
+    const { stdout } = await run(
+      process.execPath,
+      ['bin/loggroup-flusher.js', 'invoke', '--source', 'sqs', '--event', 'test/events/sqs.json'],
+      {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH,
+          PIPELINE_CONFIG: file,
+          PROJECT: 'shop',
+          POWERTOOLS_LOG_LEVEL: 'ERROR',
+        },
+      },
+    );
+    expect(JSON.parse(stdout)).toEqual({ batchItemFailures: [] });
+    expect((await readdir(join(out, 'everything', 'shop'))).sort()).toEqual(['checkout', 'nginx-access']);
+    expect(await readdir(join(out, 'checkout', 'shop'))).toEqual(['checkout']);
   });
 
   it('exits 2 with the usage on an unknown command', async () => {

@@ -143,3 +143,13 @@ export function iamMatches(pattern: string, value: string): boolean {
     .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`).test(value);
 }
+
+/** Whether some Allow statement in the template grants `action` on `arn`. */
+export function isAllowed(template: Template, action: string, arn: string): boolean {
+  return policyStatements(template).some(
+    (statement) =>
+      statement.Effect === 'Allow' &&
+      asList(statement.Action).includes(action) &&
+      asList(statement.Resource).some((value) => iamMatches(resolve(template, value), arn)),
+  );
+}

@@ -1,5 +1,5 @@
 // `serverless invoke local` runs the real handlers offline (CJS bundles, literal environment),
-// with the file flusher.
+// with the file flusher, and with a pipeline of two file flushers.
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,4 +46,33 @@ describe('serverless invoke local', () => {
     },
     120_000,
   );
+
+  it('runs the sqs function through the pipeline infra/pipelines/local-files.yaml', async () => {
+    const fileDir = join(out, 'pipeline');
+    const run = await runServerless([
+      'invoke',
+      'local',
+      '-f',
+      'sqs',
+      '--path',
+      'test/events/sqs.json',
+      '--param',
+      'pipelineConfig=infra/pipelines/local-files.yaml',
+      '--param',
+      `fileDir=${fileDir}`,
+    ]);
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(response(run.stdout)).toEqual({ batchItemFailures: [] });
+    // Per-flusher metrics carry the flusher's name.
+    expect(run.stdout).toContain('"flusher":"everything"');
+    const logstores = async (flusher: string) => {
+      const files = await readdir(join(fileDir, flusher), { recursive: true });
+      const data = files.filter((file) => file.endsWith('.jsonl') && !file.startsWith('_quarantine'));
+      return [...new Set(data.map((file) => file.split(/[\\/]/).at(-2)))].sort();
+    };
+    // `everything` takes every LogGroup, `checkout` only its logstore's; the quarantine is the first flusher's.
+    expect(await logstores('everything')).toEqual(['checkout', 'nginx-access']);
+    expect(await logstores('checkout')).toEqual(['checkout']);
+    expect(await readdir(join(fileDir, 'everything', '_quarantine'))).toHaveLength(1);
+  }, 120_000);
 });

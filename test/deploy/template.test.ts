@@ -11,7 +11,7 @@ import {
 import { s3ConfigFromEnv } from '../../src/flushers/s3/config.ts';
 import {
   asList,
-  iamMatches,
+  isAllowed,
   PSEUDO,
   policyStatements,
   type Resource,
@@ -340,13 +340,7 @@ describe('serverless package', () => {
 
   it("covers every log group and S3 key the deployed configuration can produce, and nothing else's", () => {
     const env = stringEnv(FUNCTIONS.sqs);
-    const allows = policyStatements(template).filter((statement) => statement.Effect === 'Allow');
-    const allowed = (action: string, arn: string) =>
-      allows.some(
-        (statement) =>
-          asList(statement.Action).includes(action) &&
-          asList(statement.Resource).some((value) => iamMatches(resolve(template, value), arn)),
-      );
+    const allowed = (action: string, arn: string) => isAllowed(template, action, arn);
     const logsArn = `arn:aws:logs:${PSEUDO['AWS::Region']}:${PSEUDO['AWS::AccountId']}:log-group:`;
     const cwl = cloudWatchConfigFromEnv(env);
     const quarantine = cloudWatchQuarantineConfigFromEnv(env);
