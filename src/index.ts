@@ -101,6 +101,8 @@ export { defaultUrgencyMarginMs } from './runtime/Deadline.ts';
 export type { FlusherSource } from './runtime/FlusherHolder.ts';
 export {
   DEFAULT_CONCURRENCY,
+  DEFAULT_LOGSTORE,
+  DEFAULT_PROJECT,
   defaultMaxBatchDecodedBytes,
   FALLBACK_MAX_BATCH_DECODED_BYTES,
   type HandlerOptions,

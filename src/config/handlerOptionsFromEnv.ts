@@ -23,8 +23,8 @@ export function handlerOptionsFromEnv(vars: Env): HandlerOptions {
   const input = parseInputOptions(vars);
   return {
     ...flushingFromEnv(vars, quarantineDir),
-    project: env.string(vars, 'PROJECT', ''),
-    logstore: env.string(vars, 'LOGSTORE', ''),
+    project: env.optional(vars, 'PROJECT'),
+    logstore: env.optional(vars, 'LOGSTORE'),
     configName: env.string(vars, 'CONFIG_NAME', ''),
     logstoreKey: env.string(vars, 'LOGSTORE_KEY', ''),
     inputFormat: input.format,

@@ -43,7 +43,10 @@ export interface HandlerOptions {
   readonly flushers?: readonly PipelineFlusher[];
   /** Durable home of poison records; a record is acked only after its entry is written. */
   readonly quarantine: QuarantineSink;
-  /** Routing defaults, overridden per record or per LogGroup (README "Routing"). Default `''`. */
+  /**
+   * Routing defaults, overridden per record or per LogGroup (README "Routing"). Default:
+   * {@link DEFAULT_PROJECT} and {@link DEFAULT_LOGSTORE} for project and logstore, `''` for the others.
+   */
   readonly project?: string;
   readonly logstore?: string;
   readonly configName?: string;
@@ -91,6 +94,11 @@ export type ResolvedHandlerOptions = Required<
     readonly pipeline: boolean;
   };
 
+/** Project of LogGroups nothing else routes (no tag, no message attribute, no option): never an empty path segment. */
+export const DEFAULT_PROJECT = 'default';
+/** Logstore of LogGroups nothing else routes. */
+export const DEFAULT_LOGSTORE = 'default';
+
 /** The name of the one flusher given as `flusher` (logs only: no metric dimension, no quarantine field). */
 export const SINGLE_FLUSHER_NAME = 'default';
 
@@ -113,8 +121,8 @@ export function resolveHandlerOptions(options: HandlerOptions): ResolvedHandlerO
   if (typeof options.quarantine?.put !== 'function')
     throw new ConfigError('quarantine', 'a QuarantineSink is required');
   const resolved: ResolvedHandlerOptions = {
-    project: '',
-    logstore: '',
+    project: DEFAULT_PROJECT,
+    logstore: DEFAULT_LOGSTORE,
     configName: '',
     logstoreKey: '',
     inputFormat: InputFormat.auto,

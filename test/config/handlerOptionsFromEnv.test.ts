@@ -1,7 +1,14 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { handlerOptionsFromEnv } from '../../src/config/handlerOptionsFromEnv.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { encodeLogGroupListJson } from '../../src/protocol/logGroupJson.ts';
 import { FileQuarantineSink } from '../../src/quarantine/FileQuarantineSink.ts';
+import { createSqsHandler } from '../../src/runtime/handlers.ts';
+import { lambdaContext, sqsEvent, sqsMessage } from '../helpers/events.ts';
+import { aLogGroup } from '../helpers/logGroups.ts';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -57,5 +64,21 @@ describe('handlerOptionsFromEnv', () => {
   it('honours QUARANTINE_DIR for any destination', () => {
     const options = handlerOptionsFromEnv({ FLUSHER: 'stdout', QUARANTINE_DIR: '/tmp/q' });
     expect((options.quarantine as FileQuarantineSink).directory).toBe('/tmp/q');
+  });
+
+  it('routes LogGroups nothing else routes to project and logstore "default", never to an empty path segment', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'routing-defaults-'));
+    try {
+      const handler = createSqsHandler({
+        ...handlerOptionsFromEnv({ FLUSHER: 'file', FILE_DIR: directory }),
+        shutdownHook: false,
+      });
+      const body = encodeLogGroupListJson([aLogGroup()]);
+      expect(await handler(sqsEvent([sqsMessage(body)]), lambdaContext())).toEqual({ batchItemFailures: [] });
+      expect(await readdir(directory)).toContain('default');
+      expect(await readdir(join(directory, 'default'))).toEqual(['default']);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });
