@@ -1,5 +1,6 @@
 // Public API of loggroup-flusher. Every export is named here.
 
+export { KINESIS_MAX_RECORD_BYTES, SQS_MAX_MESSAGE_BYTES } from './cli/recordLimits.ts';
 export { FLUSHER_KINDS, type FlusherKind } from './config/destinationFromEnv.ts';
 export { type Env, env } from './config/env.ts';
 export { FLUSHER_OPTIONS, FLUSHER_TYPE_NAMES, type FlusherTypeName } from './config/flusherTypes.ts';

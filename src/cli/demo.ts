@@ -112,27 +112,30 @@ export async function runDemo(): Promise<void> {
 }
 
 function converterJsonLines(): string {
+  const now = Math.floor(Date.now() / 1000);
   return [0, 1, 2]
     .map((i) =>
       JSON.stringify({
         contents: { method: 'GET', request_uri: `/api/items/${i}`, status: '200' },
         tags: { __hostname__: 'web-9', __logstore__: 'nginx-access' },
-        time: 1_764_000_100 + i,
+        time: now - 60 + i,
       }),
     )
     .join('\n');
 }
 
 function subscriptionPayload(): string {
+  const now = Date.now();
+  const day = new Date(now).toISOString().slice(0, 10).replaceAll('-', '/');
   return JSON.stringify({
     messageType: 'DATA_MESSAGE',
     owner: '123456789012',
     logGroup: '/aws/lambda/checkout',
-    logStream: '2026/11/25/[$LATEST]abc',
+    logStream: `${day}/[$LATEST]abc`,
     subscriptionFilters: ['to-loggroup-flusher'],
     logEvents: [0, 1].map((i) => ({
       id: `3800000000000000000000000000000000000000000000000${i}`,
-      timestamp: 1_764_000_200_123 + i,
+      timestamp: now - 30_000 + i,
       message: `payment ok order=${i}`,
     })),
   });

@@ -1,3 +1,4 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Env } from '../config/env.ts';
 import { handlerOptionsFromEnv } from '../config/handlerOptionsFromEnv.ts';
 import type { QuarantineSink } from '../quarantine/QuarantineSink.ts';
@@ -41,8 +42,22 @@ export function localHandlers(vars: Env) {
       stats.quarantined++;
     },
   };
-  const counted = { ...options, quarantine };
+  const counted = { ...options, quarantine, metrics: options.metrics ?? localMetrics() };
   return { sqs: createSqsHandler(counted), kinesis: createKinesisHandler(counted), stats };
+}
+
+/**
+ * The handlers' metrics, as in Lambda, but without Powertools' own warnings on stderr ("No
+ * application metrics to publish" after an invocation that failed), which would add a line to the
+ * CLI's one-line error. Metrics themselves are off unless POWERTOOLS_METRICS_DISABLED=false.
+ */
+function localMetrics(): Metrics {
+  const quiet = () => {};
+  return new Metrics({
+    namespace: 'LogGroupFlusher',
+    serviceName: 'loggroup-flusher',
+    logger: { debug: quiet, info: quiet, warn: quiet, error: (...args: unknown[]) => console.error(...args) },
+  });
 }
 
 /** Drain and stop every flusher the handlers created (end of a local run). */

@@ -1,69 +1,84 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import { runDemo } from './demo.ts';
-import { invoke } from './invoke.ts';
-import { replay } from './replay.ts';
+// The `loggroup-flusher` command. Every failure ends as one line on stderr: exit 2 for a wrong
+// command line, input file or configuration, exit 1 for a run that failed.
+import { writeFile } from 'node:fs/promises';
+import { ConfigError } from '../errors.ts';
+import { describeError } from '../shared/describeError.ts';
+import { type CommandLine, parseCommandLine, UsageError } from './commandLine.ts';
+import { InputFileError } from './inputFiles.ts';
 
-const USAGE = `usage: loggroup-flusher <command> [options]
+const NAME = 'loggroup-flusher';
 
-commands:
-  invoke --source sqs|kinesis --event FILE [--timeout-ms 30000]
-      Run the real handler on a Lambda event file and print the batch response.
-  replay --input FILE [--source kinesis|sqs] [--batch-size 100] [--timeout-ms 60000] [--retries 3]
-      Push a LogGroupList protobuf, JSON-form or JSON Lines file through the handler in batches.
-  demo
-      Generate web access logs (with some poison records) and run both handlers on them, then
-      run a batch through a pipeline of two flushers, one failing once.
+/** Run one command line; resolves to the exit status. */
+async function run(line: CommandLine): Promise<number> {
+  switch (line.command) {
+    case 'help':
+      console.log(line.text);
+      return 0;
+    case 'invoke': {
+      const { invoke } = await import('./invoke.ts');
+      console.log(JSON.stringify(await invoke(line), null, 2));
+      return 0;
+    }
+    case 'replay': {
+      const { replay } = await import('./replay.ts');
+      const totals = await replay(line);
+      return totals.acked < totals.records ? 1 : 0;
+    }
+    case 'sample-event': {
+      const { sampleEventText, sampleTimesAt } = await import('./sampleEvent.ts');
+      const text = sampleEventText(line.source, sampleTimesAt(Date.now()));
+      if (line.out === undefined) process.stdout.write(text);
+      else await writeOutput(line.out, text);
+      return 0;
+    }
+    case 'demo': {
+      const { runDemo } = await import('./demo.ts');
+      await runDemo();
+      return process.exitCode === undefined ? 0 : Number(process.exitCode);
+    }
+  }
+}
 
-The destination comes from the environment (README "Configuration"): FLUSHER, or PIPELINE_CONFIG
-naming a pipeline file; with neither, local runs use FLUSHER=file with FILE_DIR=.loggroup-output.`;
+async function writeOutput(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputFileError(
+      path,
+      code === 'ENOENT' ? 'cannot write: no such directory' : `cannot write: ${describeError(error)}`,
+    );
+  }
+}
 
-const [command, ...rest] = process.argv.slice(2);
-const { values } = parseArgs({
-  args: rest,
-  options: {
-    source: { type: 'string' },
-    event: { type: 'string' },
-    input: { type: 'string' },
-    'timeout-ms': { type: 'string' },
-    'batch-size': { type: 'string' },
-    retries: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-  allowPositionals: false,
+/** The first ConfigError in an error's cause chain (a flusher's init may wrap one). */
+function configError(error: unknown): ConfigError | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof ConfigError) return e;
+  }
+  return undefined;
+}
+
+/** One line for stderr, and the exit status, for anything a command threw. */
+function failure(error: unknown): { line: string; status: number } {
+  if (error instanceof UsageError) return { line: `${error.message}; see --help`, status: 2 };
+  if (error instanceof InputFileError) return { line: error.message, status: 2 };
+  const config = configError(error);
+  if (config) return { line: config.message, status: 2 };
+  return { line: describeError(error), status: 1 };
+}
+
+// `loggroup-flusher sample-event | head -1`: a closed pipe ends the output, not in a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
 });
 
-const number = (text: string | undefined, fallback: number) => (text === undefined ? fallback : Number(text));
-
 try {
-  if (values.help || command === undefined || command === 'help') {
-    console.log(USAGE);
-  } else if (command === 'invoke') {
-    if (!values.source || !values.event) throw new Error('invoke needs --source and --event');
-    const response = await invoke({
-      source: values.source,
-      event: values.event,
-      timeoutMs: number(values['timeout-ms'], 30_000),
-    });
-    console.log(JSON.stringify(response, null, 2));
-  } else if (command === 'replay') {
-    if (!values.input) throw new Error('replay needs --input');
-    const source = values.source ?? 'kinesis';
-    if (source !== 'sqs' && source !== 'kinesis') throw new Error('--source must be sqs or kinesis');
-    const totals = await replay({
-      input: values.input,
-      source,
-      batchSize: number(values['batch-size'], source === 'sqs' ? 10 : 100),
-      timeoutMs: number(values['timeout-ms'], 60_000),
-      retries: number(values.retries, 3),
-    });
-    if (totals.acked < totals.records) process.exitCode = 1;
-  } else if (command === 'demo') {
-    await runDemo();
-  } else {
-    throw new Error(`unknown command "${command}"`);
-  }
+  process.exitCode = await run(parseCommandLine(process.argv.slice(2)));
 } catch (error) {
-  console.error(`loggroup-flusher: ${(error as Error).message}\n\n${USAGE}`);
-  process.exitCode = 2;
+  const { line, status } = failure(error);
+  console.error(`${NAME}: ${line.replace(/\s*\n\s*/g, ' ')}`);
+  process.exitCode = status;
 }

@@ -1,17 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import type { Context, KinesisStreamEvent, SQSEvent } from 'aws-lambda';
-import { decodeLogGroupList } from '../protocol/decodeLogGroup.ts';
-import { encodeLogGroupList } from '../protocol/encodeLogGroup.ts';
-import type { LogGroup } from '../protocol/LogGroup.ts';
-import { decodeLogGroupListJson } from '../protocol/logGroupJson.ts';
+import { InputFileError, readLogGroups } from './inputFiles.ts';
 import { localEnv, localHandlers, stopLocalFlushers } from './localHandlers.ts';
 import { localLambdaContext } from './localLambdaContext.ts';
-import { printSummary, progress, type ReplayTotals } from './replayReport.ts';
-
-/** Largest SQS message body: 256 KiB (the classic limit; base64 adds a third, so ~190 KiB of protobuf). */
-const SQS_MAX_BODY_BYTES = 256 * 1024;
-/** Largest Kinesis record data blob: 1 MiB. */
-const KINESIS_MAX_DATA_BYTES = 1024 * 1024;
+import { LogTooLargeError, maxPayloadBytes, packRecords } from './recordLimits.ts';
+import { Progress, type ProgressStream, printSummary, type ReplayTotals } from './replayReport.ts';
 
 export interface ReplayArgs {
   input: string;
@@ -19,51 +11,30 @@ export interface ReplayArgs {
   batchSize: number;
   timeoutMs: number;
   retries: number;
+  /** Where the progress bar goes (drawn only on a terminal). Default: stderr. */
+  progress?: ProgressStream;
 }
 
-/** Read LogGroupList protobuf, the JSON form, or JSON Lines (one JSON-form document or LogGroup per line). */
-export async function readLogGroups(path: string): Promise<LogGroup[]> {
-  const bytes = await readFile(path);
-  const text = bytes.toString('utf8').trim();
-  if (!text.startsWith('{')) return decodeLogGroupList(bytes);
-  try {
-    return decodeLogGroupListJson(text);
-  } catch {
-    return text
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .flatMap((line) => {
-        const value = JSON.parse(line);
-        return decodeLogGroupListJson(Array.isArray(value?.groups) ? value : { groups: [value] });
-      });
-  }
-}
-
-/** Pack groups into records of at most `maxBytes` (protobuf, before base64); a larger single group stays alone. */
-export function packRecords(groups: LogGroup[], maxBytes: number): Uint8Array[] {
-  const records: Uint8Array[] = [];
-  let pending: LogGroup[] = [];
-  let size = 0;
-  for (const group of groups) {
-    const groupSize = encodeLogGroupList([group]).length;
-    if (pending.length > 0 && size + groupSize > maxBytes) {
-      records.push(encodeLogGroupList(pending));
-      pending = [];
-      size = 0;
-    }
-    pending.push(group);
-    size += groupSize;
-  }
-  if (pending.length > 0) records.push(encodeLogGroupList(pending));
-  return records;
-}
-
-/** `replay`: push a file through the real handler in batches, redelivering what it hands back. */
+/**
+ * `replay`: read LogGroups from a file, pack them into records as the source would carry them
+ * (see {@link packRecords}), push them through the real handler in batches and deliver again what
+ * it hands back, up to `retries` times. Prints a summary table, and a `N records not acked` line
+ * on stderr when some never were.
+ */
 export async function replay(args: ReplayArgs): Promise<ReplayTotals> {
   const groups = await readLogGroups(args.input);
-  const maxBytes =
-    args.source === 'sqs' ? Math.floor((SQS_MAX_BODY_BYTES * 3) / 4) - 1024 : KINESIS_MAX_DATA_BYTES - 1024;
-  const payloads = packRecords(groups, maxBytes);
+  const maxBytes = maxPayloadBytes(args.source);
+  let payloads: Uint8Array[];
+  try {
+    payloads = packRecords(groups, maxBytes);
+  } catch (error) {
+    if (!(error instanceof LogTooLargeError)) throw error;
+    const record = args.source === 'sqs' ? 'SQS message' : 'Kinesis record';
+    throw new InputFileError(
+      args.input,
+      `log ${error.log + 1} of LogGroup ${error.group + 1} alone encodes to ${error.bytes} bytes, more than one ${record} carries (${error.maxBytes} bytes); nothing was replayed`,
+    );
+  }
   const handlers = localHandlers(localEnv());
   const totals: ReplayTotals = {
     records: payloads.length,
@@ -82,22 +53,31 @@ export async function replay(args: ReplayArgs): Promise<ReplayTotals> {
     data,
     attempts: 0,
   }));
-  let done = 0;
-  while (queue.length > 0) {
-    const batch = queue.splice(0, args.batchSize);
-    const failed = new Set(await invokeBatch(handlers, args, batch));
-    const acked = batch.filter((r) => !failed.has(r.id));
-    done += acked.length;
-    totals.acked += acked.length;
-    const again = batch.filter((r) => failed.has(r.id) && ++r.attempts <= args.retries);
-    totals.retried += batch.length - acked.length;
-    queue.unshift(...again);
-    progress(done, payloads.length, totals.bytes, performance.now() - started);
+  const progress = new Progress(args.progress);
+  try {
+    while (queue.length > 0) {
+      const batch = queue.splice(0, args.batchSize);
+      const failed = new Set(await invokeBatch(handlers, args, batch));
+      const acked = batch.filter((r) => !failed.has(r.id));
+      totals.acked += acked.length;
+      const again = batch.filter((r) => failed.has(r.id) && ++r.attempts <= args.retries);
+      totals.retried += batch.length - acked.length;
+      queue.unshift(...again);
+      progress.update(totals.acked, payloads.length, totals.bytes, performance.now() - started);
+    }
+  } finally {
+    progress.close();
+    totals.elapsedMs = performance.now() - started;
+    totals.quarantined = handlers.stats.quarantined;
+    await stopLocalFlushers();
   }
-  totals.elapsedMs = performance.now() - started;
-  totals.quarantined = handlers.stats.quarantined;
-  await stopLocalFlushers();
   printSummary(totals);
+  const notAcked = totals.records - totals.acked;
+  if (notAcked > 0) {
+    console.error(
+      `${notAcked} ${notAcked === 1 ? 'record' : 'records'} not acked (of ${totals.records}, after ${args.retries} ${args.retries === 1 ? 'retry' : 'retries'})`,
+    );
+  }
   return totals;
 }
 

@@ -28,18 +28,24 @@ export interface SampleOptions {
   readonly seed?: number;
   /** Logstores the groups are spread over (routed with the `__logstore__` tag). */
   readonly logstores?: readonly string[];
-  /** Unix time of the first log. */
+  /**
+   * Unix time of the first log (each group is 2 s after the one before). Default: five minutes
+   * ago, so CloudWatch Logs, which refuses events older than 14 days, takes them.
+   */
   readonly startTime?: number;
   /** Pad each log towards this many bytes of content (realistic ~1 KB lines). */
   readonly logBytes?: number;
 }
 
-/** Deterministic nginx-style access logs, as iLogtail would ship them. */
+/**
+ * nginx-style access logs, as iLogtail would ship them: the same seed and start time give the
+ * same logs on every machine.
+ */
 export function webAccessLogGroups(options: SampleOptions): LogGroup[] {
   const random = seededRandom(options.seed ?? 42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const logstores = options.logstores ?? ['nginx-access'];
-  const start = options.startTime ?? 1_764_000_000;
+  const start = options.startTime ?? Math.floor(Date.now() / 1000) - 300;
   const padding = Math.max(0, (options.logBytes ?? 0) - 420);
   return Array.from({ length: options.groups }, (_, g) => {
     const host = `web-${(g % 8) + 1}`;

@@ -1,6 +1,6 @@
 // `npm run demo` (the CLI's `demo` command), run as CI runs it, in a scratch working directory.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,8 +12,10 @@ const bin = join(import.meta.dirname, '../../bin/loggroup-flusher.js');
 describe('the demo', () => {
   let cwd: string;
   let stdout: string;
+  let started: number;
   beforeAll(async () => {
     cwd = await mkdtemp(join(tmpdir(), 'demo-'));
+    started = Date.now();
     ({ stdout } = await run(process.execPath, [bin, 'demo'], { cwd, env: { PATH: process.env.PATH } }));
   }, 60_000);
   afterAll(() => rm(cwd, { recursive: true, force: true }));
@@ -46,5 +48,20 @@ describe('the demo', () => {
       'nginx-access',
     ]);
     expect((await readdir(join(root, 'search', 'demo-shop'))).sort()).toEqual(['auth', 'checkout']);
+  });
+
+  it('writes logs of the last minutes, which CloudWatch Logs would take (not fixed old times)', async () => {
+    const root = join(cwd, '.demo-output', 'demo-shop');
+    const entries = await readdir(root, { recursive: true, withFileTypes: true });
+    const times: number[] = [];
+    for (const entry of entries.filter((e) => e.isFile())) {
+      const text = await readFile(join(entry.parentPath, entry.name), 'utf8');
+      for (const line of text.split('\n').filter(Boolean)) times.push(JSON.parse(line).time * 1000);
+    }
+    expect(times.length).toBeGreaterThan(400);
+    for (const time of times) {
+      expect(time).toBeGreaterThan(started - 15 * 60_000);
+      expect(time).toBeLessThan(Date.now() + 60_000);
+    }
   });
 });
