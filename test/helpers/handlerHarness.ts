@@ -33,14 +33,22 @@ export function harness(
   script: ConstructorParameters<typeof ScriptedFlusher>[0] = {},
   overrides: Partial<HandlerOptions> = {},
 ) {
-  const quarantine = new MemoryQuarantine();
   const flushers: ScriptedFlusher[] = [];
-  const options: HandlerOptions = {
+  const { options, quarantine } = quietOptions({
     flusher: () => {
       const flusher = new ScriptedFlusher(script);
       flushers.push(flusher);
       return flusher;
     },
+    ...overrides,
+  });
+  return { options, quarantine, flushers };
+}
+
+/** Handler options with a memory quarantine, fixed routing defaults, quiet logs and captured metrics. */
+export function quietOptions(overrides: Partial<HandlerOptions>) {
+  const quarantine = new MemoryQuarantine();
+  const options: HandlerOptions = {
     quarantine,
     project: 'default-project',
     logstore: 'default-logstore',
@@ -50,7 +58,7 @@ export function harness(
     metrics: new Metrics({ namespace: 'Test', serviceName: 'test' }),
     ...overrides,
   };
-  return { options, quarantine, flushers };
+  return { options, quarantine };
 }
 
 /** JSON-form body of groups (SQS bodies are text). */

@@ -1,17 +1,14 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { FlusherMatch } from '../../src/pipeline/PipelineFlusher.ts';
 import type { HandlerOptions } from '../../src/runtime/HandlerOptions.ts';
-import { MemoryQuarantine } from './handlerHarness.ts';
+import { quietOptions } from './handlerHarness.ts';
 import { type FlushCall, ScriptedFlusher } from './ScriptedFlusher.ts';
 
 type Script = ConstructorParameters<typeof ScriptedFlusher>[0] & { match?: FlusherMatch };
 
 /** A pipeline of scripted flushers by name; every instance each name's factory made, in order. */
 export function pipelineHarness(scripts: Record<string, Script>, overrides: Partial<HandlerOptions> = {}) {
-  const quarantine = new MemoryQuarantine();
   const instances = new Map<string, ScriptedFlusher[]>();
-  const options: HandlerOptions = {
+  const { options, quarantine } = quietOptions({
     flushers: Object.entries(scripts).map(([name, { match, ...script }]) => ({
       name,
       match,
@@ -21,15 +18,8 @@ export function pipelineHarness(scripts: Record<string, Script>, overrides: Part
         return flusher;
       },
     })),
-    quarantine,
-    project: 'default-project',
-    logstore: 'default-logstore',
-    configName: 'default-config',
-    shutdownHook: false,
-    logger: new Logger({ logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: 'Test', serviceName: 'test' }),
     ...overrides,
-  };
+  });
   const of = (name: string) => instances.get(name) ?? [];
   /** Every flush call of `name`'s flushers that resolved, across instances. */
   const flushed = (name: string): FlushCall[] => of(name).flatMap((flusher) => flusher.flushed);

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AckLedger } from '../../src/runtime/AckLedger.ts';
-import type { SourceRecord } from '../../src/sources/SourceRecord.ts';
+import { sourceRecords } from '../helpers/sourceRecords.ts';
 
-const records = (orderKeys: (string | undefined)[]): SourceRecord[] =>
-  orderKeys.map((orderKey, index) => ({
-    id: `r${index}`,
-    index,
-    orderKey,
-    raw: () => new Uint8Array(),
-    payloads: () => [],
-    routing: {},
-    sizeBytes: 0,
-  }));
+const records = sourceRecords;
 
 describe('AckLedger', () => {
   it('makes a record durable only when every group holding its data resolved', () => {

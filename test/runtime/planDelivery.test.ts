@@ -5,19 +5,10 @@ import type { LogGroup } from '../../src/protocol/LogGroup.ts';
 import { type FlushCall, planDelivery } from '../../src/runtime/planDelivery.ts';
 import type { SourceRecord } from '../../src/sources/SourceRecord.ts';
 import { groupFor } from '../helpers/handlerHarness.ts';
+import { sourceRecords } from '../helpers/sourceRecords.ts';
 
 const DEFAULTS = { project: 'p', logstore: 'default', configName: 'c', logstoreKey: '' };
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
-
-const record = (index: number, orderKey: string | undefined): SourceRecord => ({
-  id: `r${index}`,
-  index,
-  orderKey,
-  raw: () => new Uint8Array(),
-  payloads: () => [],
-  routing: {},
-  sizeBytes: 0,
-});
 
 /** A batch: each record with an order key (or none) and the logstores of its groups. */
 const batchArbitrary = fc.array(
@@ -33,8 +24,9 @@ const matchArbitrary: fc.Arbitrary<FlusherMatch | undefined> = fc.option(
 );
 
 function decodedOf(batch: { orderKey: string | undefined; logstores: string[] }[]) {
-  return batch.map(({ orderKey, logstores }, index) => ({
-    record: record(index, orderKey),
+  const records = sourceRecords(batch.map(({ orderKey }) => orderKey));
+  return batch.map(({ logstores }, index) => ({
+    record: records[index]!,
     groups: logstores.map((logstore) => groupFor(logstore)),
   }));
 }
