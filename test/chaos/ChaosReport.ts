@@ -1,8 +1,24 @@
 import type { LaneVerdict } from './checkLane.ts';
+import type { StoredLogsVerdict } from './checkStoredLogs.ts';
 import type { FaultInjector } from './faultPlans.ts';
 import type { InvocationStats } from './InProcessEnvironment.ts';
-import type { ChaosDestination, ChaosLane } from './lanes.ts';
+import type { ChaosLane, ChaosService } from './lanes.ts';
 import type { StoredQuarantineEntry } from './readDestinations.ts';
+
+/** What one service holds of a lane's logs, and what its flusher went through. */
+export interface ServiceReport {
+  readonly service: ChaosService;
+  /** The pipeline flusher writing there (`both` lanes); undefined for a single-`FLUSHER` lane. */
+  readonly flusher: string | undefined;
+  readonly verdict: StoredLogsVerdict;
+  readonly notReady: number;
+  /** Invocations that reached their urgency margin with this flusher (made urgent and stopped). */
+  readonly deadlines: number;
+  /** S3: duplicate objects (identical content); CloudWatch Logs: undefined. */
+  readonly duplicateObjects: number | undefined;
+  /** Objects (S3) or events (CloudWatch Logs) holding logs. */
+  readonly storedUnits: number;
+}
 
 /** One lane's numbers. */
 export interface LaneReport {
@@ -11,25 +27,21 @@ export interface LaneReport {
   readonly acked: number;
   readonly deliveries: number;
   readonly invocations: InvocationStats;
-  readonly notReady: number;
-  /** Invocations that reached their urgency margin (the flusher was made urgent and stopped). */
-  readonly deadlines: number;
   readonly orderViolations: readonly string[];
   readonly invalidResponses: readonly string[];
   readonly stoppedBecause: string | undefined;
   readonly verdict: LaneVerdict;
-  /** S3: duplicate objects (identical content); CloudWatch Logs: undefined. */
-  readonly duplicateObjects: number | undefined;
+  /** One per service the lane writes to (two for a `both` lane), each checked on its own. */
+  readonly services: readonly ServiceReport[];
   readonly duplicateQuarantine: number;
-  /** Every quarantine entry the destination holds (poison records and refused events). */
+  /** Every quarantine entry the lane's quarantine holds (poison records and refused events). */
   readonly quarantine: readonly StoredQuarantineEntry[];
-  readonly storedUnits: number;
   readonly elapsedMs: number;
 }
 
-/** Faults injected at one destination. */
+/** Faults injected at one service. */
 export interface FaultReport {
-  readonly destination: ChaosDestination;
+  readonly destination: ChaosService;
   readonly requests: number;
   readonly injected: Readonly<Record<string, number>>;
   readonly total: number;
@@ -52,7 +64,7 @@ export interface ChaosReport {
 
 /** What one destination's fault injector did. */
 export function faultReport<K extends string>(
-  destination: ChaosDestination,
+  destination: ChaosService,
   injector: FaultInjector<K>,
 ): FaultReport {
   return {
@@ -78,13 +90,7 @@ export function laneProblems(report: LaneReport): string[] {
     problems.push(
       `${name}: ${report.invocations.timeouts} invocations did not answer before the function's timeout`,
     );
-  if (verdict.lost > 0)
-    problems.push(
-      `${name}: ${verdict.lost} logs of acked records lost, e.g. ${verdict.lostSample.join('; ')}`,
-    );
-  if (verdict.corrupted > 0) problems.push(`${name}: ${verdict.corrupted} logs stored with other contents`);
-  if (verdict.unexpected > 0)
-    problems.push(`${name}: ${verdict.unexpected} logs stored that were never sent`);
+  for (const service of report.services) problems.push(...serviceProblems(report.lane, service));
   if (verdict.poisonMissing.length > 0)
     problems.push(
       `${name}: acked poison records missing from quarantine: ${verdict.poisonMissing.join(', ')}`,
@@ -100,6 +106,25 @@ export function laneProblems(report: LaneReport): string[] {
   if (report.invalidResponses.length > 0)
     problems.push(
       `${name}: responses Lambda would refuse: ${report.invalidResponses.slice(0, 5).join('; ')}`,
+    );
+  return problems;
+}
+
+function serviceProblems(lane: ChaosLane, report: ServiceReport): string[] {
+  const name = `${lane.name} (${report.service}${report.flusher === undefined ? '' : `, flusher ${report.flusher}`})`;
+  const { verdict } = report;
+  const problems: string[] = [];
+  if (verdict.lost > 0)
+    problems.push(
+      `${name}: ${verdict.lost} logs of acked records lost, e.g. ${verdict.lostSample.join('; ')}`,
+    );
+  if (verdict.corrupted > 0) problems.push(`${name}: ${verdict.corrupted} logs stored with other contents`);
+  if (verdict.unexpected > 0)
+    problems.push(`${name}: ${verdict.unexpected} logs stored that were never sent`);
+  if (verdict.misnamedRefusals > 0)
+    problems.push(
+      `${name}: ${verdict.misnamedRefusals} quarantine entries of refused logs ` +
+        `${report.flusher === undefined ? 'name a pipeline flusher' : `do not name the flusher ${report.flusher}`}`,
     );
   return problems;
 }

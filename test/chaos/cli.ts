@@ -1,5 +1,6 @@
 // `npm run chaos`: the long seeded chaos run. Flags: --seed N, --records N,
-// --source sqs,sqs-fifo,kinesis, --destination s3,cloudwatch-logs, --fault-rate 0.2,
+// --source sqs,sqs-fifo,kinesis, --destination s3,cloudwatch-logs,both (both: one pipeline with
+// an S3 and a CloudWatch Logs flusher), --fault-rate 0.2,
 // --timeout-ms 1000-3000 (the function's timeout, drawn per invocation).
 // Prints the tables and exits non-zero when any invariant was broken.
 import { parseArgs } from 'node:util';

@@ -1,13 +1,15 @@
+import type { LaneReport } from './ChaosReport.ts';
+import { ChaosDestination } from './lanes.ts';
 import type { ChaosReport } from './runChaos.ts';
 
-/** A plain-text table: right-aligned numbers, left-aligned text. */
+/** A plain-text table: right-aligned numbers, left-aligned text; an empty cell fits either. */
 export function formatTable(
   headers: readonly string[],
   rows: ReadonlyArray<readonly (string | number)[]>,
 ): string {
   const cells = [headers, ...rows.map((row) => row.map(String))];
   const widths = headers.map((_, c) => Math.max(...cells.map((row) => (row[c] ?? '').length)));
-  const numeric = headers.map((_, c) => rows.every((row) => typeof row[c] === 'number'));
+  const numeric = headers.map((_, c) => rows.every((row) => typeof row[c] === 'number' || row[c] === ''));
   const line = (row: readonly string[]) =>
     `| ${row.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(' | ')} |`;
   const rule = `|${widths.map((w, c) => (numeric[c] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
@@ -38,25 +40,7 @@ export function formatChaosReport(report: ChaosReport): string {
       'refused logs',
       'elapsed',
     ],
-    report.lanes.map((lane) => [
-      lane.lane.source,
-      lane.lane.destination,
-      lane.lane.records,
-      lane.poison,
-      lane.acked,
-      lane.invocations.invocations,
-      Math.max(0, lane.deliveries - lane.lane.records),
-      lane.deadlines,
-      lane.invocations.errors,
-      lane.invocations.timeouts,
-      lane.notReady,
-      lane.verdict.lost,
-      lane.duplicateObjects === undefined ? 'n/a' : String(lane.duplicateObjects),
-      lane.verdict.duplicateLogs,
-      lane.verdict.quarantined,
-      lane.verdict.refusedQuarantined,
-      seconds(lane.elapsedMs),
-    ]),
+    report.lanes.flatMap(laneRows),
   );
   const faults = formatTable(
     ['destination', 'requests', 'faults', 'share', 'by kind'],
@@ -73,16 +57,14 @@ export function formatChaosReport(report: ChaosReport): string {
   );
   const late = report.lanes.reduce((sum, lane) => sum + lane.invocations.lateAnswers, 0);
   const maxLate = Math.max(0, ...report.lanes.map((lane) => lane.invocations.maxLateMs));
-  const totals = report.lanes.reduce(
-    (sum, lane) => ({
-      lost: sum.lost + lane.verdict.lost,
-      duplicateLogs: sum.duplicateLogs + lane.verdict.duplicateLogs,
-      quarantined: sum.quarantined + lane.verdict.quarantined,
-      duplicateQuarantine: sum.duplicateQuarantine + lane.duplicateQuarantine,
-      logs: sum.logs + lane.verdict.expectedLogs,
-    }),
-    { lost: 0, duplicateLogs: 0, quarantined: 0, duplicateQuarantine: 0, logs: 0 },
-  );
+  const services = report.lanes.flatMap((lane) => lane.services);
+  const totals = {
+    lost: services.reduce((sum, service) => sum + service.verdict.lost, 0),
+    duplicateLogs: services.reduce((sum, service) => sum + service.verdict.duplicateLogs, 0),
+    quarantined: report.lanes.reduce((sum, lane) => sum + lane.verdict.quarantined, 0),
+    duplicateQuarantine: report.lanes.reduce((sum, lane) => sum + lane.duplicateQuarantine, 0),
+    logs: report.lanes.reduce((sum, lane) => sum + lane.verdict.expectedLogs, 0),
+  };
   const thrown = report.lanes.flatMap((lane) =>
     lane.invocations.errorSamples.map((error) => `- ${lane.lane.name} threw: ${error}`),
   );
@@ -96,4 +78,33 @@ export function formatChaosReport(report: ChaosReport): string {
     report.problems.length === 0 ? 'PASS' : `FAIL\n${report.problems.map((p) => `- ${p}`).join('\n')}`,
   ];
   return [lanes, '', faults, '', ...summary].join('\n');
+}
+
+/**
+ * One row per service a lane writes to: a `both` lane's second row leaves the lane's own numbers
+ * (records, invocations, quarantine, …) blank, so columns still add up.
+ */
+function laneRows(lane: LaneReport): Array<Array<string | number>> {
+  return lane.services.map((service, i) => {
+    const laneCell = (value: string | number) => (i === 0 ? value : '');
+    return [
+      lane.lane.source,
+      lane.lane.destination === ChaosDestination.both ? `both → ${service.service}` : service.service,
+      laneCell(lane.lane.records),
+      laneCell(lane.poison),
+      laneCell(lane.acked),
+      laneCell(lane.invocations.invocations),
+      laneCell(Math.max(0, lane.deliveries - lane.lane.records)),
+      service.deadlines,
+      laneCell(lane.invocations.errors),
+      laneCell(lane.invocations.timeouts),
+      service.notReady,
+      service.verdict.lost,
+      service.duplicateObjects === undefined ? 'n/a' : String(service.duplicateObjects),
+      service.verdict.duplicateLogs,
+      laneCell(lane.verdict.quarantined),
+      service.verdict.refusedQuarantined,
+      laneCell(seconds(lane.elapsedMs)),
+    ];
+  });
 }

@@ -18,6 +18,8 @@ export interface StoredQuarantineEntry {
   readonly detail: string;
   readonly source: string;
   readonly recordId: string;
+  /** The pipeline flusher whose destination refused the entry's logs (absent for poison records). */
+  readonly flusher: string | undefined;
   readonly payload: Buffer;
 }
 
@@ -73,6 +75,7 @@ export async function readS3Lane(s3: S3TestEnvironment, prefix: string): Promise
         detail: document.detail!,
         source: document.source!,
         recordId: document.recordId!,
+        flusher: document.flusher,
         payload: Buffer.from(document.payloadBase64!, 'base64'),
       });
       return;
@@ -115,7 +118,13 @@ export function readCloudWatchLane(
   let duplicateQuarantine = 0;
   for (const event of service.events(quarantine.group, quarantine.stream) ?? []) {
     const document = JSON.parse(event.message) as Record<string, string | number>;
-    const key = [document.source, document.recordId, document.reason, document.payloadSha256].join('\n');
+    const key = [
+      document.source,
+      document.recordId,
+      document.reason,
+      document.flusher,
+      document.payloadSha256,
+    ].join('\n');
     const entry = parts.get(key) ?? { document, parts: new Map<number, string>() };
     if (entry.parts.has(Number(document.part))) duplicateQuarantine++;
     entry.parts.set(Number(document.part), String(document.payloadBase64));
@@ -126,6 +135,7 @@ export function readCloudWatchLane(
     detail: String(document.detail),
     source: String(document.source),
     recordId: String(document.recordId),
+    flusher: document.flusher === undefined ? undefined : String(document.flusher),
     payload: Buffer.concat(
       [...pieces.entries()].sort(([a], [b]) => a - b).map(([, base64]) => Buffer.from(base64, 'base64')),
     ),

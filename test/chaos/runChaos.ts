@@ -1,9 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createRandom } from '../helpers/random.ts';
 import { ChaosCloud } from './ChaosCloud.ts';
 import { type ChaosReport, faultReport, type LaneReport, laneProblems } from './ChaosReport.ts';
-import { checkLane } from './checkLane.ts';
 import {
   CWL_FAULT_MIX,
   type CwlFaultKind,
@@ -14,9 +16,9 @@ import {
   type S3FaultKind,
   s3FaultPolicy,
 } from './faultPlans.ts';
-import { ChaosDestination, ChaosSource, planLanes } from './lanes.ts';
-import { readCloudWatchLane, readS3Lane } from './readDestinations.ts';
-import { type ChaosDecorations, prepareStream, project, runLane, s3Prefix } from './runLane.ts';
+import { ChaosDestination, ChaosService, ChaosSource, planLanes } from './lanes.ts';
+import { reportLane } from './reportLane.ts';
+import { type ChaosDecorations, prepareStream, runLane } from './runLane.ts';
 import { buildWorkload } from './workload.ts';
 
 export type { ChaosReport, FaultReport, LaneReport } from './ChaosReport.ts';
@@ -96,8 +98,9 @@ const PROGRESS_EVERY_MS = 5_000;
 /**
  * Push a seeded workload through the real SQS and Kinesis handlers (built from environment
  * variables as functions/* build them) into the S3 and CloudWatch Logs flushers on loopback
- * services that inject faults, with `isReady` pressure and faithfully simulated queues; then
- * compare what the destinations hold with what was sent and acked.
+ * services that inject faults (each service on its own), alone or both in one pipeline, with
+ * `isReady` pressure on every flusher and faithfully simulated queues; then compare what each
+ * service and the quarantine hold with what was sent and acked.
  *
  * Seeded: the workload and every random draw come from `seed`; how invocations interleave (and so
  * which request meets which fault) still depends on timing.
@@ -126,9 +129,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }),
   );
 
+  const configDirectory = await mkdtemp(join(tmpdir(), 'chaos-pipelines-'));
+  const uses = (service: ChaosService) => lanes.some((lane) => lane.services.includes(service));
   const cloud = await ChaosCloud.start({
-    s3: destinations.includes(ChaosDestination.s3),
-    cloudWatch: destinations.includes(ChaosDestination.cloudwatch),
+    s3: uses(ChaosService.s3),
+    cloudWatch: uses(ChaosService.cloudwatch),
     kinesis: sources.includes(ChaosSource.kinesis),
   });
   const restoreEnv = setProcessEnv({
@@ -190,6 +195,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           runLane(lane, workloads[i]!, shards[i], {
             random: random.fork(`lane/${lane.name}`),
             s3Endpoint: cloud.s3?.proxy.endpoint,
+            configDirectory,
             notReadyShare: settings.notReadyShare,
             duplicateDeliveryShare: settings.duplicateDeliveryShare,
             decorate: options.decorate,
@@ -220,44 +226,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     zombieWait.abort();
 
     const reports: LaneReport[] = [];
-    for (const [i, lane] of lanes.entries()) {
-      const { run, acked, deliveries, pressure, orderViolations, elapsedMs: laneMs } = runs[i]!;
-      const records = workloads[i]!;
-      const contents =
-        lane.destination === ChaosDestination.s3
-          ? await readS3Lane(cloud.s3!, s3Prefix(lane))
-          : readCloudWatchLane(cloud.cloudWatch!.service, `/loggroup-flusher/${project(lane)}/`, {
-              group: '/loggroup-flusher/quarantine',
-              stream: lane.name,
-            });
-      reports.push({
-        lane,
-        poison: records.filter((record) => record.poison !== undefined).length,
-        acked: acked.size,
-        deliveries,
-        invocations: run.invocations,
-        notReady: pressure.notReady,
-        deadlines: pressure.deadlines,
-        orderViolations,
-        invalidResponses: run.invalidResponses,
-        stoppedBecause: run.stoppedBecause,
-        verdict: checkLane(records, acked, contents, {
-          refusesOutsideWindow: lane.destination === ChaosDestination.cloudwatch,
-        }),
-        duplicateObjects: contents.duplicateObjects,
-        duplicateQuarantine: contents.duplicateQuarantine,
-        quarantine: contents.quarantine,
-        storedUnits: contents.units,
-        elapsedMs: laneMs,
-      });
-    }
+    for (const [i, lane] of lanes.entries())
+      reports.push(await reportLane(cloud, lane, workloads[i]!, runs[i]!));
     return {
       seed: options.seed,
       records: lanes.reduce((sum, lane) => sum + lane.records, 0),
       lanes: reports,
       faults: [
-        ...(cloud.s3 ? [faultReport(ChaosDestination.s3, s3Faults)] : []),
-        ...(cloud.cloudWatch ? [faultReport(ChaosDestination.cloudwatch, cloudWatchFaults)] : []),
+        ...(cloud.s3 ? [faultReport(ChaosService.s3, s3Faults)] : []),
+        ...(cloud.cloudWatch ? [faultReport(ChaosService.cloudwatch, cloudWatchFaults)] : []),
       ],
       elapsedMs,
       eventLoopDelayMs: {
@@ -274,6 +251,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     process.off('uncaughtException', onCrash);
     cloud.calm();
     await cloud.close();
+    await rm(configDirectory, { recursive: true, force: true });
     restoreEnv();
   }
 }

@@ -1,18 +1,17 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { Env } from '../../src/config/env.ts';
 import { handlerOptionsFromEnv } from '../../src/config/handlerOptionsFromEnv.ts';
 import type { Flusher } from '../../src/flusher/Flusher.ts';
 import type { QuarantineSink } from '../../src/quarantine/QuarantineSink.ts';
+import type { FlusherSource } from '../../src/runtime/FlusherHolder.ts';
 import type { HandlerOptions } from '../../src/runtime/HandlerOptions.ts';
 import { createKinesisHandler, createSqsHandler } from '../../src/runtime/handlers.ts';
-import { TEST_BUCKET } from '../fixtures/s3/s3TestEnvironment.ts';
 import type { Random } from '../helpers/random.ts';
 import type { ChaosCloud } from './ChaosCloud.ts';
 import type { LambdaHandler } from './InProcessEnvironment.ts';
 import { KinesisShardFeed, putRecords } from './KinesisShardFeed.ts';
+import { laneEnv } from './laneConfig.ts';
 import { driveKinesisLane, driveSqsLane, type LaneDriverOptions, type LaneRun } from './laneRunners.ts';
-import { ChaosDestination, type ChaosLane, ChaosSource } from './lanes.ts';
-import { CHAOS_MAX_DECOMPRESSED_BYTES } from './poisonRecords.ts';
+import { type ChaosLane, type ChaosService, ChaosSource, pipelineFlusherName } from './lanes.ts';
 import { type PressureStats, withReadyPressure } from './readyPressure.ts';
 import { SqsFifoQueue } from './SqsFifoQueue.ts';
 import { SqsStandardQueue } from './SqsStandardQueue.ts';
@@ -25,10 +24,6 @@ const KINESIS_SHARDS = 2;
  * function timeout (1–3 s here: 6–18 s), so a failed message stays hidden 120–360 ms.
  */
 const VISIBILITY = { minMs: 120, maxMs: 360 } as const;
-/** The S3 circuit breaker's cooldown, 30 s by default, compressed the same way. */
-const BREAKER_COOLDOWN_MS = '600';
-/** Time limit of one destination request: longer than any function timeout, so stalls run into the deadline. */
-const REQUEST_TIMEOUT_MS = '5000';
 
 /**
  * Replacements for the real flusher or quarantine, only to prove the checker catches a broken one:
@@ -43,6 +38,8 @@ export interface ChaosDecorations {
 export interface LaneContext {
   readonly random: Random;
   readonly s3Endpoint: string | undefined;
+  /** Where a `both` lane writes its pipeline file. */
+  readonly configDirectory: string;
   readonly notReadyShare: number;
   readonly duplicateDeliveryShare: number;
   readonly decorate: ChaosDecorations | undefined;
@@ -64,22 +61,35 @@ export async function runLane(
   run: LaneRun;
   acked: ReadonlySet<string>;
   deliveries: number;
-  pressure: PressureStats;
+  /** Per service: what the ready pressure did to the flusher writing there. */
+  pressure: ReadonlyMap<ChaosService, PressureStats>;
   orderViolations: string[];
   elapsedMs: number;
 }> {
   const started = performance.now();
-  const pressure: PressureStats = { notReady: 0, deadlines: 0 };
-  const vars = laneEnv(lane, context.s3Endpoint);
+  const pressure = new Map(lane.services.map((service) => [service, { notReady: 0, deadlines: 0 }]));
+  const vars = await laneEnv(lane, context.s3Endpoint, context.configDirectory);
   let environments = 0;
   // Built per execution environment from the environment variables, as functions/* do at cold start.
   const options = (): HandlerOptions => {
     const fromEnv = handlerOptionsFromEnv(vars);
     const random = context.random.fork(`pressure/${environments++}`);
-    const { flusher, quarantine } = context.decorate ?? {};
+    const { flusher: decorate, quarantine } = context.decorate ?? {};
+    const pressured = (source: FlusherSource, service: ChaosService) =>
+      withReadyPressure(
+        source,
+        random.fork(service),
+        context.notReadyShare,
+        pressure.get(service)!,
+        decorate,
+      );
     return {
       ...fromEnv,
-      flusher: withReadyPressure(fromEnv.flusher!, random, context.notReadyShare, pressure, flusher),
+      flusher: fromEnv.flusher === undefined ? undefined : pressured(fromEnv.flusher, lane.services[0]!),
+      flushers: fromEnv.flushers?.map((pipelineFlusher) => ({
+        ...pipelineFlusher,
+        flusher: pressured(pipelineFlusher.flusher, serviceOf(lane, pipelineFlusher.name)),
+      })),
       quarantine: quarantine ? quarantine(fromEnv.quarantine) : fromEnv.quarantine,
     };
   };
@@ -133,40 +143,9 @@ export async function prepareStream(cloud: ChaosCloud, lane: ChaosLane, records:
   );
 }
 
-/** Where a lane's S3 function writes (and quarantines, under `_quarantine/`). */
-export const s3Prefix = (lane: ChaosLane) => `chaos/${lane.name}/`;
-/** The lane's PROJECT: CloudWatch log groups are `/loggroup-flusher/<project>/<logstore>`. */
-export const project = (lane: ChaosLane) => `chaos-${lane.name}`;
-
-/** The function's environment variables for one lane (README "Configuration", S3, CloudWatch Logs). */
-function laneEnv(lane: ChaosLane, s3Endpoint: string | undefined): Env {
-  const common = {
-    ...process.env,
-    PROJECT: project(lane),
-    LOGSTORE: 'default',
-    MAX_DECOMPRESSED_BYTES: String(CHAOS_MAX_DECOMPRESSED_BYTES),
-    FLUSH_CONCURRENCY: '4',
-    SHUTDOWN_HOOK: 'off',
-  };
-  if (lane.destination === ChaosDestination.cloudwatch) {
-    return {
-      ...common,
-      FLUSHER: 'cloudwatch-logs',
-      CWL_REQUEST_TIMEOUT_MS: REQUEST_TIMEOUT_MS,
-      CWL_QUARANTINE_LOG_STREAM: lane.name,
-    };
-  }
-  return {
-    ...common,
-    FLUSHER: 's3',
-    S3_BUCKET: TEST_BUCKET,
-    S3_KEY_PREFIX: s3Prefix(lane),
-    S3_FORCE_PATH_STYLE: 'true',
-    S3_CHECKSUM: 'when_required',
-    S3_COMPRESSION: lane.source === ChaosSource.kinesis ? 'zstd' : 'gzip',
-    AWS_ENDPOINT_URL_S3: s3Endpoint,
-    S3_REQUEST_TIMEOUT_MS: REQUEST_TIMEOUT_MS,
-    S3_CONNECT_TIMEOUT_MS: '1000',
-    S3_BREAKER_COOLDOWN_MS: BREAKER_COOLDOWN_MS,
-  };
+/** The service a pipeline flusher of the lane writes to, found by its name. */
+function serviceOf(lane: ChaosLane, name: string): ChaosService {
+  const service = lane.services.find((candidate) => pipelineFlusherName(lane, candidate) === name);
+  if (service === undefined) throw new Error(`${lane.name}: no service for the pipeline flusher ${name}`);
+  return service;
 }
