@@ -1,16 +1,20 @@
 /**
- * End-to-end S3 benchmark (issue 7, items 1 and 2): one ~6 MB Kinesis event through
- * `createKinesisHandler` with the S3 flusher (JSON Lines + gzip) against s3rver on loopback,
- * against the gzip floor (zlib gzipping the same output bytes at the same level, same process)
- * and against the naive Powertools + protobufjs Lambda, all timed in the same rounds.
+ * End-to-end S3 benchmark (issue 7, items 1 and 2; issue 14): one ~6 MB Kinesis event through
+ * `createKinesisHandler` with the S3 flusher (JSON Lines + gzip, and Parquet) against s3rver on
+ * loopback, against the gzip floor (zlib gzipping the same output bytes at the same level, same
+ * process) and against the naive Powertools + protobufjs Lambda, all timed in the same rounds.
  *
  * s3rver runs in a child process: real S3 is another machine, so its request handling and disk
  * writes must not run on the measured event loop.
  *
  * Run through the runner: `npm run bench -- --only s3` (add `--quick` for a smoke run).
  */
-import { availableParallelism } from 'node:os';
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
 import { gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -21,6 +25,8 @@ import { encodePartition } from '../src/flushers/s3/encodePartition.ts';
 import { partitionByHour } from '../src/flushers/s3/partitionByHour.ts';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, decodePayload, InputFormat } from '../src/input/decodePayload.ts';
 import { createKinesisHandler } from '../src/runtime/handlers.ts';
+import { DuckDb } from '../test/analytics/duckDb.ts';
+import { canonical } from '../test/analytics/s3Objects.ts';
 import { cpuMetered } from './lib/cpuTime.ts';
 import {
   describeBatch,
@@ -68,14 +74,30 @@ try {
     }),
     { credentials: s3rverClientConfig(server.endpoint).credentials },
   );
-  const ours = createKinesisHandler({
-    flusher: s3.flusher,
-    quarantine: s3.quarantine,
-    project: PROJECT,
-    logstore: LOGSTORE,
-    shutdownHook: false,
-    logger: new Logger({ serviceName: 'bench', logLevel: 'WARN' }),
-  });
+  const handlerFor = (destination: typeof s3) =>
+    createKinesisHandler({
+      flusher: destination.flusher,
+      quarantine: destination.quarantine,
+      project: PROJECT,
+      logstore: LOGSTORE,
+      shutdownHook: false,
+      logger: new Logger({ serviceName: 'bench', logLevel: 'WARN' }),
+    });
+  const ours = handlerFor(s3);
+  // The same function writing Parquet (zstd pages, the default) instead.
+  const s3Parquet = createS3Destination(
+    s3Config({
+      bucket: BUCKET,
+      keyPrefix: 'parquet/',
+      format: 'parquet',
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      checksum: 'when_required',
+    }),
+    { credentials: s3rverClientConfig(server.endpoint).credentials },
+  );
+  const oursParquet = handlerFor(s3Parquet);
   const naive = naiveKinesisToS3Handler({
     client: s3rverClient(server.endpoint),
     bucket: BUCKET,
@@ -97,7 +119,11 @@ try {
   // One invocation each, then check what they stored before timing anything.
   await invoke(ours, 'ours');
   await invoke(naive, 'naive');
+  await invoke(oursParquet, 'parquet');
   const ourKeys = await listKeys(inspect, BUCKET, 'ours/');
+  const parquetKeys = await listKeys(inspect, BUCKET, 'parquet/');
+  const parquetObjects = await Promise.all(parquetKeys.map((key) => readObject(inspect, BUCKET, key)));
+  const parquetBytes = parquetObjects.reduce((n, object) => n + object.length, 0);
   const naiveKeys = await listKeys(inspect, BUCKET, 'naive/');
   const ourObjects = await Promise.all(ourKeys.map((key) => readObject(inspect, BUCKET, key)));
   const naiveObjects = await Promise.all(naiveKeys.map((key) => readObject(inspect, BUCKET, key)));
@@ -115,6 +141,7 @@ try {
   const floorInputs = ourObjects.map((object) => gunzipSync(object));
   const floorBytes = floorInputs.reduce((n, text) => n + gzipSync(text, { level: GZIP_LEVEL }).length, 0);
   const sizeVsFloor = compressedBytes / floorBytes - 1;
+  await sameRowsInDuckDb(ourObjects, parquetObjects, batch.logs);
   progress(
     `s3: ours ${ourKeys.length} object(s), ${(output.length / 1e6).toFixed(2)} MB JSONL → ${(compressedBytes / 1e6).toFixed(2)} MB gzip (${(100 * sizeVsFloor).toFixed(2)} % vs gzipSync); naive ${naiveKeys.length} objects, same lines`,
   );
@@ -126,6 +153,7 @@ try {
     );
   const variants = [
     { name: 'ours', run: () => invoke(ours, 'ours') },
+    { name: 'parquet', run: () => invoke(oursParquet, 'parquet') },
     { name: 'naive', run: () => invoke(naive, 'naive') },
     {
       name: 'floor',
@@ -176,7 +204,7 @@ try {
     const all = times.get(name)!;
     return `${round(Math.min(...all))}–${round(Math.max(...all))}`;
   };
-  const complete = variants.length === 6;
+  const complete = variants.length === 7;
   const floor = complete ? ms('floor') : Number.NaN;
   const oursMs = complete ? ms('ours') : Number.NaN;
   const naiveMs = complete ? ms('naive') : Number.NaN;
@@ -200,6 +228,12 @@ try {
       label: 'this project: `createKinesisHandler` + S3 flusher (JSONL, gzip)',
       objects: ourKeys.length,
       stored: round(compressedBytes / 1e6),
+    },
+    {
+      name: 'parquet',
+      label: 'this project, Parquet: the same with `S3_FORMAT=parquet` (zstd pages)',
+      objects: parquetKeys.length,
+      stored: round(parquetBytes / 1e6),
     },
     {
       name: 'naive',
@@ -254,6 +288,7 @@ try {
             `Bound for this design on this machine: ours takes ${round(cpu('ours'))} ms of CPU per batch (all threads), so on ${cores} cores no better scheduling can bring it under ${round(bound)} ms = **${(bound / floor).toFixed(2)}× the floor**, nor be more than naive ÷ that = **${(naiveMs / bound).toFixed(2)}×** faster than the naive function.`,
             `Bound for any function made of the fastest parts measured here: decoding the batch and writing its JSON Lines (${round(cpu('decode+jsonl'))} ms of CPU, ours) and gzipping them (${round(cpu('floor'))} ms, the floor) is ${round(partsBound * cores)} ms of CPU, at best ${round(partsBound)} ms on ${cores} cores, so such a function is at most naive ÷ that = **${(naiveMs / partsBound).toFixed(2)}×** faster than the naive one, with no upload and nothing else. Storing the result as one object adds its upload (${round(ms('upload'))} ms, the same \`PutObject\` alone), which cannot start before the gzip ends: ${round(storeBound)} ms, at most **${(naiveMs / storeBound).toFixed(2)}×**.`,
             `Speed-up over the naive function: **${speedUp.toFixed(2)}×** (target ≥ ${TARGET.speedUp}×: ${verdict(speedUp >= TARGET.speedUp)}); round by round median ${perRound('naive', 'ours').toFixed(2)}×; in CPU time ${(cpu('naive') / cpu('ours')).toFixed(2)}×. Objects: ${ourKeys.length} vs ${naiveKeys.length}.`,
+            `Parquet instead of gzip JSON Lines: **${(ms('parquet') / floor).toFixed(2)}×** the gzip floor (${round(ms('parquet'))} ms, ${round(cpu('parquet'))} ms of CPU, against ${round(oursMs)} ms for JSON Lines); ${(parquetBytes / 1e6).toFixed(3)} MB stored, ${Math.abs(100 * (parquetBytes / compressedBytes - 1)).toFixed(1)} % ${parquetBytes >= compressedBytes ? 'more' : 'less'} than the gzip JSON Lines object. DuckDB read both objects back as the same ${batch.logs} rows before the timing.`,
             `Ours gzips on several thread-pool threads (128 KiB segments, pigz-style): its object is ${(100 * sizeVsFloor).toFixed(2)} % ${sizeVsFloor >= 0 ? 'larger' : 'smaller'} than \`gzipSync\`'s of the same text, and the floor's ${round(cpu('floor'))} ms of CPU is what compressing this object costs on one thread.`,
           ],
     data: {
@@ -261,7 +296,8 @@ try {
       jsonlBytes: output.length,
       compressedBytes,
       naiveCompressedBytes,
-      objects: { ours: ourKeys.length, naive: naiveKeys.length },
+      parquetBytes,
+      objects: { ours: ourKeys.length, naive: naiveKeys.length, parquet: parquetKeys.length },
       timesMs: Object.fromEntries(times),
       cpuMs: Object.fromEntries(metered.cpuMs),
       gcMs: Object.fromEntries(gcTimes),
@@ -277,12 +313,43 @@ try {
       'partitionByHour',
       'encodePartition',
       'compressBody',
+      'parquetBody',
       'processCallback',
       'writeObjectIfAbsent',
     ],
   });
   s3.client.destroy();
+  s3Parquet.client.destroy();
 } finally {
   inspect.destroy();
   await server.close();
+}
+
+/**
+ * DuckDB reads the gzip JSON Lines objects and the Parquet objects (through temp files: its S3
+ * reader is an extension it would download) as the same rows, `logs` of them.
+ */
+async function sameRowsInDuckDb(jsonl: readonly Buffer[], parquet: readonly Buffer[], logs: number) {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-s3-'));
+  const db = await DuckDb.open();
+  try {
+    const read = async (objects: readonly Buffer[], name: string) => {
+      const rows = [];
+      for (const [i, object] of objects.entries()) {
+        const file = join(dir, `${i}.${name}`);
+        await writeFile(file, object);
+        rows.push(...(name === 'parquet' ? await db.parquetRows(file) : await db.jsonLinesRows(file)));
+      }
+      return canonical(rows);
+    };
+    const [fromJsonl, fromParquet] = [await read(jsonl, 'jsonl.gz'), await read(parquet, 'parquet')];
+    if (fromJsonl.length !== logs || !isDeepStrictEqual(fromJsonl, fromParquet)) {
+      throw new Error(
+        `DuckDB read ${fromJsonl.length} JSON Lines rows and ${fromParquet.length} Parquet rows, not the same ${logs}`,
+      );
+    }
+  } finally {
+    db.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 }

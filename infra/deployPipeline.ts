@@ -10,7 +10,9 @@ import {
   cloudWatchConfigFromEnv,
   cloudWatchQuarantineConfigFromEnv,
 } from '../src/flushers/cloudwatch/config.ts';
-import { s3ConfigFromEnv } from '../src/flushers/s3/config.ts';
+import { type S3Config, s3ConfigFromEnv } from '../src/flushers/s3/config.ts';
+
+export { type IamStatement, s3OptionStatements } from './s3OptionGrants.ts';
 
 /** The stage's resolved parameters (serverless.yml `params`, overridden by `--param`). */
 export type DeployParams = Readonly<Record<string, unknown>>;
@@ -32,6 +34,8 @@ export interface DeployCheck {
   readonly flushers: readonly string[];
   /** Each flusher option that would write outside the IAM grants, explained; empty when none. */
   readonly problems: readonly string[];
+  /** The configurations of the S3 flushers writing to the stack's bucket (for `s3OptionStatements`). */
+  readonly s3Configs: readonly S3Config[];
 }
 
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
@@ -111,12 +115,14 @@ export function checkPipelineForDeploy(text: string, file: string, grants: Deplo
   pipelineFromConfig(text, file, {});
   const description = parsePipelineConfig(text, file);
   const problems: string[] = [];
+  const s3Configs: S3Config[] = [];
   const groupPrefix = `${grants.logGroupPrefix.replace(/\/+$/, '')}/`;
   for (const [index, flusher] of description.flushers.entries()) {
     const where = (option: string) => `${file}: flushers[${index}] (${flusher.name}).${option}`;
     if (flusher.kind === 's3') {
       const s3 = s3ConfigFromEnv(flusher.settings);
       if (s3.endpoint !== undefined) continue; // an S3-compatible server: not the stack's bucket, not IAM
+      s3Configs.push(s3);
       if (s3.bucket !== grants.bucket) {
         problems.push(
           `${where('Bucket')}: "${s3.bucket}" is not the stack's bucket "${grants.bucket}" (parameter bucketName); ` +
@@ -154,5 +160,24 @@ export function checkPipelineForDeploy(text: string, file: string, grants: Deplo
       }
     }
   }
-  return { flushers: description.flushers.map(({ name, type }) => `${name} (${type})`), problems };
+  return {
+    flushers: description.flushers.map(({ name, type }) => `${name} (${type})`),
+    problems,
+    s3Configs,
+  };
+}
+
+/**
+ * The S3 configuration the functions will read from `environment` (provider.environment of the
+ * single-flusher configuration), validated as at cold start: a ConfigError names the variable.
+ *
+ * @example
+ * ```ts
+ * s3OptionStatements([s3ConfigForDeploy(provider.environment)], params.keyPrefix);
+ * ```
+ */
+export function s3ConfigForDeploy(environment: Readonly<Record<string, unknown>>): S3Config {
+  return s3ConfigFromEnv(
+    Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, String(value ?? '')])),
+  );
 }

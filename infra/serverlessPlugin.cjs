@@ -16,6 +16,10 @@
 //    write outside the IAM grants (the stack's bucket under keyPrefix, log groups under
 //    logGroupPrefix), puts the rendered file into both functions' bundles at FILE's path, sets
 //    PIPELINE_CONFIG=/var/task/FILE and leaves out FLUSHER and the single-flusher variables.
+// 6. Grants what the S3 flusher's object options need (infra/s3OptionGrants.ts): KMS use of the
+//    SSE-KMS key (s3Sse=aws:kms, s3SseKmsKeyId) and s3:PutObjectTagging for object tags
+//    (s3ObjectTags), read from the functions' environment or the pipeline's S3 flushers, and
+//    validated as at cold start (every S3 variable). Nothing is added while these options are unset.
 'use strict';
 
 const { mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
@@ -49,7 +53,10 @@ class LogGroupFlusherPlugin {
     /** `{ file, rendered }` once a pipeline file is prepared. */
     this.pipeline = undefined;
     this.hooks = {
-      initialize: () => this.preparePipeline(),
+      initialize: () => {
+        this.preparePipeline();
+        this.grantS3Options();
+      },
       // Before serverless-esbuild bundles and zips (its hook on createDeploymentArtifacts).
       'package:initialize': () => this.writePipeline(),
       'deploy:function:initialize': () => this.writePipeline(),
@@ -134,8 +141,32 @@ class LogGroupFlusherPlugin {
       if (typeof fn.description === 'string')
         fn.description = fn.description.replace(/ to \S+$/, ` through the pipeline ${file}`);
     }
-    this.pipeline = { file, rendered };
+    this.pipeline = { file, rendered, s3Configs: check.s3Configs };
     this.log?.info(`pipeline ${file}: ${check.flushers.join(', ')}`);
+  }
+
+  /**
+   * Add the role statements the S3 object options need (KMS key use, object tagging), scoped to the
+   * key ARN and the granted key prefix. The S3 variables are validated as the functions will at cold
+   * start, so a bad value (S3_FORMAT=parquet with S3_COMPRESSION=gzip, an unknown template field)
+   * stops the packaging, not the first invocation.
+   */
+  grantS3Options() {
+    if (!PIPELINE_COMMANDS.includes(this.command)) return;
+    const { provider } = this.serverless.service;
+    const environment = provider.environment ?? {};
+    const single = this.pipeline === undefined;
+    const tools = loadDeployPipeline();
+    let statements;
+    try {
+      const configs = single ? [tools.s3ConfigForDeploy(environment)] : this.pipeline.s3Configs;
+      statements = tools.s3OptionStatements(configs, String(this.resolvedParams().keyPrefix ?? ''));
+    } catch (error) {
+      throw new this.serverless.classes.Error(`S3 options: ${error.message}`);
+    }
+    if (statements.length === 0) return;
+    provider.iam.role.statements.push(...statements);
+    this.log?.info(`S3 options: granted ${statements.map((statement) => statement.Sid).join(', ')}`);
   }
 
   /**
@@ -205,6 +236,7 @@ class LogGroupFlusherPlugin {
  * so a file is refused at package time exactly as it would be at cold start.
  */
 function loadDeployPipeline() {
+  if (loadDeployPipeline.loaded !== undefined) return loadDeployPipeline.loaded;
   const { buildSync } = require('esbuild');
   const root = path.join(__dirname, '..');
   const filename = path.join(__dirname, 'deployPipeline.bundle.cjs');
@@ -222,6 +254,7 @@ function loadDeployPipeline() {
   loaded.filename = filename;
   loaded.paths = Module._nodeModulePaths(__dirname);
   loaded._compile(outputFiles[0].text, filename);
+  loadDeployPipeline.loaded = loaded.exports;
   return loaded.exports;
 }
 

@@ -50,6 +50,7 @@ export { processResourceCache, ResourceCache } from './flushers/cloudwatch/Resou
 export { FileFlusher, type FileFlusherOptions } from './flushers/file/FileFlusher.ts';
 export { CircuitBreaker, type CircuitBreakerOptions, CircuitState } from './flushers/s3/CircuitBreaker.ts';
 export {
+  ParquetCompression,
   S3_DEFAULTS,
   S3_ENV,
   S3Checksum,
@@ -62,6 +63,8 @@ export {
 } from './flushers/s3/config.ts';
 export { createS3Client } from './flushers/s3/createS3Client.ts';
 export { createS3Destination, type S3Destination } from './flushers/s3/createS3Destination.ts';
+export { DEFAULT_KEY_TEMPLATE } from './flushers/s3/keyTemplate.ts';
+export { type S3ObjectTags, S3Sse, S3StorageClass } from './flushers/s3/objectSettings.ts';
 export { createS3Flusher, S3Flusher, type S3FlusherOptions } from './flushers/s3/S3Flusher.ts';
 export { StdoutFlusher, type StdoutFlusherOptions } from './flushers/stdout/StdoutFlusher.ts';
 export { CloudWatchTag } from './input/cloudwatchSubscription.ts';

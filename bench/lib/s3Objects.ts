@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 
 /**
@@ -24,3 +26,21 @@ export async function readObject(client: S3Client, bucket: string, key: string):
   if (output.Body === undefined) throw new Error(`s3://${bucket}/${key} has no body`);
   return Buffer.from(await output.Body.transformToByteArray());
 }
+
+/**
+ * The stored bytes of every object directly under `prefix` (a folder: ends with `/`), in key order,
+ * read from s3rver's filesystem store in `directory` instead of through its HTTP API: ten thousand
+ * small objects read back in a fraction of a second instead of tens of seconds.
+ */
+export async function readStoredObjects(
+  directory: string,
+  bucket: string,
+  prefix: string,
+): Promise<Buffer[]> {
+  // s3rver stores key `a/b/c` as the file `<directory>/<bucket>/a/b/c._S3rver_object`.
+  const folder = join(directory, bucket, ...prefix.split('/').filter(Boolean));
+  const names = (await readdir(folder)).filter((name) => name.endsWith(S3RVER_OBJECT_SUFFIX)).sort();
+  return Promise.all(names.map((name) => readFile(join(folder, name))));
+}
+
+const S3RVER_OBJECT_SUFFIX = '._S3rver_object';

@@ -51,6 +51,15 @@ export const FLUSHER_OPTIONS = {
     RequestTimeoutMs: S3_ENV.requestTimeoutMs,
     BreakerFailureThreshold: S3_ENV.breakerFailureThreshold,
     BreakerCooldownMs: S3_ENV.breakerCooldownMs,
+    StorageClass: S3_ENV.storageClass,
+    Sse: S3_ENV.sse,
+    SseKmsKeyId: S3_ENV.sseKmsKeyId,
+    SseBucketKey: S3_ENV.sseBucketKey,
+    ObjectTags: S3_ENV.objectTags,
+    KeyTemplate: S3_ENV.keyTemplate,
+    MaxPartitions: S3_ENV.maxPartitions,
+    ParquetCompression: S3_ENV.parquetCompression,
+    ParquetColumns: S3_ENV.parquetColumns,
   },
   // No Endpoint or Region: the CloudWatch Logs client takes them from the process environment only.
   'cloudwatch-logs': {

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3ObjectSettings } from '../flushers/s3/objectSettings.ts';
 import { S3_MAX_PART_SIZE_BYTES, S3_MIN_PART_SIZE_BYTES } from '../flushers/s3/s3Limits.ts';
 import { writeObjectIfAbsent } from '../flushers/s3/writeObjectIfAbsent.ts';
 import { safePathSegment } from '../shared/safePathSegment.ts';
@@ -12,6 +13,11 @@ export interface S3QuarantineSinkOptions {
   readonly bucket: string;
   /** The flusher's `S3_KEY_PREFIX`: entries land under `${keyPrefix}_quarantine/`. */
   readonly keyPrefix?: string | undefined;
+  /**
+   * Server-side encryption of the entries (`encryptionSettings` of the flusher's configuration):
+   * they hold raw payloads, as sensitive as the logs. The bucket's default when absent.
+   */
+  readonly encryption?: S3ObjectSettings | undefined;
   /** Clock for the entry's `time` field (tests pass a fixed one). */
   readonly now?: (() => Date) | undefined;
 }
@@ -39,12 +45,14 @@ export class S3QuarantineSink implements QuarantineSink {
   readonly #bucket: string;
   readonly #prefix: string;
   readonly #now: () => Date;
+  readonly #encryption: S3ObjectSettings | undefined;
 
   constructor(options: S3QuarantineSinkOptions) {
     this.#client = options.client;
     this.#bucket = options.bucket;
     this.#prefix = `${options.keyPrefix ?? ''}${QUARANTINE_FOLDER}`;
     this.#now = options.now ?? (() => new Date());
+    this.#encryption = options.encryption;
   }
 
   description(): string {
@@ -66,6 +74,7 @@ export class S3QuarantineSink implements QuarantineSink {
         body: Buffer.from(`${JSON.stringify(document)}\n`, 'utf8'),
         contentType: 'application/json',
         metadata: { reason: entry.reason, source: safePathSegment(entry.source) },
+        settings: this.#encryption,
       },
       {
         // One PutObject always: a quarantined record is at most a few MB.

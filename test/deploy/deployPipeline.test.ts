@@ -74,6 +74,8 @@ describe('checkPipelineForDeploy', () => {
     expect(checkPipelineForDeploy(rendered, 'a.yaml', GRANTS)).toEqual({
       flushers: ['archive (flusher_s3)', 'search (flusher_cloudwatch_logs)'],
       problems: [],
+      // What the object options' grants are derived from (infra/s3OptionGrants.ts).
+      s3Configs: [expect.objectContaining({ bucket: PARAMS.bucketName, keyPrefix: PARAMS.keyPrefix })],
     });
   });
 

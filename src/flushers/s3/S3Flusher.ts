@@ -13,7 +13,9 @@ import type { S3Config } from './config.ts';
 import { createS3Client } from './createS3Client.ts';
 import { estimateRawBytes } from './estimateRawBytes.ts';
 import { countsAgainstDestination, type FlushAttempt } from './flushAttempt.ts';
+import { KeyTemplate } from './keyTemplate.ts';
 import { objectExtension } from './objectLayout.ts';
+import { objectSettings, type S3ObjectSettings } from './objectSettings.ts';
 import { type Partition, partitionByHour } from './partitionByHour.ts';
 import {
   ABORT_UPLOAD_TIMEOUT_MS,
@@ -47,8 +49,8 @@ export interface S3FlusherOptions {
 const CLEANUP_WAIT_MS = CREATE_UPLOAD_GRACE_MS + ABORT_UPLOAD_TIMEOUT_MS + 1_000;
 
 /**
- * Writes each flush as one object per UTC hour of log time, under Hive-style keys
- * (`${prefix}${project}/${logstore}/dt=YYYY-MM-DD/hour=HH/<id>.jsonl.gz`), compressed, with
+ * Writes each flush as one object per UTC hour of log time and key folder, under the keys of the
+ * key template (by default Hive-style: `${prefix}${project}/${logstore}/dt=YYYY-MM-DD/hour=HH/<id>.jsonl.gz`), with
  * `If-None-Match: *` so a redelivered batch never creates a second object. `flush` resolves only
  * once S3 has confirmed every object. Not ready while the in-flight byte budget is used up or the
  * circuit breaker is open.
@@ -67,6 +69,8 @@ export class S3Flusher implements Flusher {
   readonly #ownsClient: boolean;
   readonly #breaker: CircuitBreaker;
   readonly #durable: DurableKeys;
+  readonly #settings: S3ObjectSettings;
+  readonly #template: KeyTemplate;
   /** Write work still running, including cleanup after its flush was already rejected by an abort. */
   readonly #writes = new Set<Promise<unknown>>();
   #inFlightBytes = 0;
@@ -82,6 +86,8 @@ export class S3Flusher implements Flusher {
         cooldownMs: config.breakerCooldownMs,
       });
     this.#durable = options.durableKeys ?? new DurableKeys();
+    this.#settings = objectSettings(config);
+    this.#template = KeyTemplate.parse(config.keyTemplate);
   }
 
   async init(context: FlusherContext): Promise<void> {
@@ -90,8 +96,8 @@ export class S3Flusher implements Flusher {
 
   description(): string {
     const { bucket, keyPrefix, format, compression } = this.#config;
-    const extension = objectExtension(format, compression);
-    return `s3: s3://${bucket}/${keyPrefix}<project>/<logstore>/dt=YYYY-MM-DD/hour=HH/<id>${extension}`;
+    const layout = this.#template.describe();
+    return `s3: s3://${bucket}/${keyPrefix}${layout}<id>${objectExtension(format, compression)}`;
   }
 
   isReady(_project?: string, _logstore?: string, _logstoreKey?: string): boolean {
@@ -156,7 +162,11 @@ export class S3Flusher implements Flusher {
     }
     let partitions: Partition[];
     try {
-      partitions = partitionByHour(job.groups);
+      partitions = partitionByHour(job.groups, {
+        template: this.#template,
+        route: job,
+        maxValues: this.#config.maxPartitions,
+      });
     } catch (error) {
       throw new FlushError(`s3: cannot write these logs: ${(error as Error).message}`, false, {
         cause: error,
@@ -195,7 +205,7 @@ export class S3Flusher implements Flusher {
     attempt.sent++;
     const outcome = await writeObjectIfAbsent(
       this.#client,
-      { bucket, key, body: object.body, ...object.headers },
+      { bucket, key, body: object.body, ...object.headers, settings: this.#settings },
       {
         multipartThresholdBytes: this.#config.multipartThresholdBytes,
         partSizeBytes: this.#config.partSizeBytes,

@@ -1,9 +1,10 @@
 import { DeadlineError, EncodeError, FlushError } from '../../errors.ts';
 import type { LogGroup } from '../../protocol/LogGroup.ts';
 import { compressBody } from './compressBody.ts';
-import type { S3Config } from './config.ts';
+import { type S3Config, S3Format } from './config.ts';
 import { encodePartition } from './encodePartition.ts';
 import { type ObjectHeaders, objectHeaders, objectKey, partitionRecordIds } from './objectLayout.ts';
+import { parquetBody } from './parquetBody.ts';
 import type { Partition } from './partitionByHour.ts';
 
 /** What one flush is writing, shared by its partition workers. */
@@ -41,27 +42,33 @@ export interface PartitionObject {
 export async function buildPartitionObject(
   job: FlushJob,
   partition: Partition,
-  config: Pick<S3Config, 'keyPrefix' | 'format' | 'compression'>,
+  config: Pick<S3Config, 'keyPrefix' | 'format' | 'compression' | 'parquetCompression' | 'parquetColumns'>,
   signal: AbortSignal,
 ): Promise<PartitionObject> {
   const { keyPrefix, format, compression } = config;
   let compressed: Awaited<ReturnType<typeof compressBody>>;
   try {
-    compressed = await compressBody(
-      encodePartition(partition, format, job.project, job.logstore),
-      compression,
-      signal,
-    );
+    compressed =
+      format === S3Format.parquet
+        ? await parquetBody(partition, job.project, job.logstore, config, signal)
+        : await compressBody(
+            encodePartition(partition, format, job.project, job.logstore),
+            compression,
+            signal,
+          );
   } catch (error) {
     if (error instanceof EncodeError) {
       throw new FlushError(`s3: cannot encode these logs: ${error.message}`, false, { cause: error });
     }
-    if (signal.aborted) throw new DeadlineError('s3: aborted while compressing', { cause: error });
-    throw new FlushError(`s3: compression failed: ${(error as Error).message}`, true, { cause: error });
+    if (signal.aborted) throw new DeadlineError('s3: aborted while encoding', { cause: error });
+    throw new FlushError(`s3: encoding or compression failed: ${(error as Error).message}`, true, {
+      cause: error,
+    });
   }
   const keyedIds = partitionRecordIds(partition, job.recordIds, job.groups.length);
   const key = objectKey({
     keyPrefix,
+    folder: partition.folder,
     project: job.project,
     logstore: job.logstore,
     configName: job.configName,

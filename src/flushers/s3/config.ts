@@ -1,7 +1,8 @@
-import * as zlib from 'node:zlib';
 import { type Env, env } from '../../config/env.ts';
 import { ConfigError } from '../../errors.ts';
-import { S3_MAX_KEY_BYTES, S3_MAX_PART_SIZE_BYTES, S3_MIN_PART_SIZE_BYTES } from './s3Limits.ts';
+import { DEFAULT_KEY_TEMPLATE } from './keyTemplate.ts';
+import { parseObjectTags, type S3ObjectTags, S3Sse, S3StorageClass } from './objectSettings.ts';
+import { s3ConfigProblem } from './s3ConfigProblem.ts';
 
 /** How logs are written into an object. */
 export const S3Format = {
@@ -9,8 +10,14 @@ export const S3Format = {
   jsonl: 'jsonl',
   /** A protobuf `LogGroupList` (iLogtail `sls_logs`): lossless, duplicate keys kept. */
   protobuf: 'protobuf',
+  /** One Parquet file per object (see `encodeParquet`): compressed inside, by `S3_PARQUET_COMPRESSION`. */
+  parquet: 'parquet',
 } as const;
 export type S3Format = (typeof S3Format)[keyof typeof S3Format];
+
+/** The codec of a Parquet object's pages. */
+export const ParquetCompression = { zstd: 'zstd', snappy: 'snappy', gzip: 'gzip' } as const;
+export type ParquetCompression = (typeof ParquetCompression)[keyof typeof ParquetCompression];
 
 /** How an object's body is compressed. */
 export const S3Compression = { gzip: 'gzip', zstd: 'zstd', none: 'none' } as const;
@@ -34,6 +41,7 @@ export interface S3Config {
   /** Prepended verbatim to every key: include the trailing `/` if you want a folder. */
   readonly keyPrefix: string;
   readonly format: S3Format;
+  /** `none` with Parquet, which compresses its pages itself (the default then). */
   readonly compression: S3Compression;
   readonly forcePathStyle: boolean;
   readonly checksum: S3Checksum;
@@ -58,6 +66,27 @@ export interface S3Config {
   readonly breakerFailureThreshold: number;
   /** How long an open breaker keeps `isReady` false before one trial flush is let through. */
   readonly breakerCooldownMs: number;
+  /** `x-amz-storage-class` of every log object; `undefined`: S3's default (STANDARD). */
+  readonly storageClass: S3StorageClass | undefined;
+  /** Encryption asked for on every object, quarantine included; `undefined`: the bucket's default. */
+  readonly sse: S3Sse | undefined;
+  /** The KMS key ARN, with `sse: 'aws:kms'` only (and then required). */
+  readonly sseKmsKeyId: string | undefined;
+  /** S3 Bucket Keys for SSE-KMS (fewer KMS requests); with `sse: 'aws:kms'` only. */
+  readonly sseBucketKey: boolean | undefined;
+  /** Tags of every log object (not of quarantined records). */
+  readonly objectTags: S3ObjectTags;
+  /** The folders of the keys, after the prefix (see `KeyTemplate`). */
+  readonly keyTemplate: string;
+  /**
+   * Distinct values of the key template's log fields one flush writes apart; logs with further
+   * values share their hour's overflow object, where those fields read `~other`.
+   */
+  readonly maxPartitions: number;
+  /** The Parquet page codec; with `format: 'parquet'` only. */
+  readonly parquetCompression: ParquetCompression;
+  /** Content keys written as their own string columns of a Parquet object, not in `contents`. */
+  readonly parquetColumns: readonly string[];
 }
 
 /** The environment variable behind each field (ConfigError names it). */
@@ -80,6 +109,15 @@ export const S3_ENV = {
   requestTimeoutMs: 'S3_REQUEST_TIMEOUT_MS',
   breakerFailureThreshold: 'S3_BREAKER_FAILURE_THRESHOLD',
   breakerCooldownMs: 'S3_BREAKER_COOLDOWN_MS',
+  storageClass: 'S3_STORAGE_CLASS',
+  sse: 'S3_SSE',
+  sseKmsKeyId: 'S3_SSE_KMS_KEY_ID',
+  sseBucketKey: 'S3_SSE_BUCKET_KEY',
+  objectTags: 'S3_OBJECT_TAGS',
+  keyTemplate: 'S3_KEY_TEMPLATE',
+  maxPartitions: 'S3_MAX_PARTITIONS',
+  parquetCompression: 'S3_PARQUET_COMPRESSION',
+  parquetColumns: 'S3_PARQUET_COLUMNS',
 } as const satisfies Record<keyof S3Config, string>;
 
 const MiB = 1024 * 1024;
@@ -103,10 +141,18 @@ export const S3_DEFAULTS = {
   requestTimeoutMs: 30_000,
   breakerFailureThreshold: 5,
   breakerCooldownMs: 30_000,
+  storageClass: undefined,
+  sse: undefined,
+  sseKmsKeyId: undefined,
+  sseBucketKey: undefined,
+  objectTags: {},
+  keyTemplate: DEFAULT_KEY_TEMPLATE,
+  // Enough for the values one field usually takes (status codes, levels, services) while a field
+  // of unbounded values (a request id) costs at most this many PUTs per flush and hour.
+  maxPartitions: 20,
+  parquetCompression: ParquetCompression.zstd,
+  parquetColumns: [],
 } as const satisfies Omit<S3Config, 'bucket'>;
-
-/** Room left in a key after the prefix: project and logstore segments, `dt=…/hour=…/`, the id and extension. */
-const MAX_KEY_PREFIX_BYTES = S3_MAX_KEY_BYTES - 512;
 
 /**
  * Read and validate the S3 flusher's configuration from environment variables (see {@link S3_ENV}).
@@ -146,7 +192,28 @@ export function s3ConfigFromEnv(vars: Env): S3Config {
     requestTimeoutMs: int('requestTimeoutMs'),
     breakerFailureThreshold: int('breakerFailureThreshold'),
     breakerCooldownMs: int('breakerCooldownMs'),
+    storageClass: choice('storageClass', S3StorageClass),
+    sse: choice('sse', S3Sse),
+    sseKmsKeyId: read('sseKmsKeyId'),
+    sseBucketKey: bool('sseBucketKey'),
+    objectTags: tags(vars),
+    keyTemplate: vars[S3_ENV.keyTemplate] || undefined,
+    maxPartitions: int('maxPartitions'),
+    parquetCompression: choice('parquetCompression', ParquetCompression),
+    parquetColumns: read('parquetColumns')
+      ?.split(',')
+      .map((key) => key.trim()),
   });
+}
+
+function tags(vars: Env): S3ObjectTags | undefined {
+  const text = env.optional(vars, S3_ENV.objectTags);
+  if (text === undefined) return undefined;
+  try {
+    return parseObjectTags(text);
+  } catch (error) {
+    throw new ConfigError(S3_ENV.objectTags, (error as Error).message, { cause: error });
+  }
 }
 
 /**
@@ -162,48 +229,21 @@ export function s3Config(
   input: { bucket: string } & Partial<{ -readonly [K in keyof S3Config]: S3Config[K] | undefined }>,
 ): S3Config {
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-  const config: S3Config = { ...S3_DEFAULTS, ...defined, bucket: input.bucket };
-  validate(config);
-  return config;
-}
-
-function validate(config: S3Config): void {
-  const fail = (field: keyof S3Config, detail: string): never => {
-    throw new ConfigError(S3_ENV[field], detail);
-  };
-  if (config.bucket === '') fail('bucket', 'the S3 flusher needs a bucket name');
-  if (/[/\s]/.test(config.bucket))
-    fail('bucket', `"${config.bucket}" is not a bucket name (no "/" or spaces)`);
-  if (config.keyPrefix.startsWith('/'))
-    fail('keyPrefix', 'must not start with "/" (S3 keys have no leading slash)');
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point.
-  if (/[\u0000-\u001f\u007f]/.test(config.keyPrefix))
-    fail('keyPrefix', 'must not contain control characters');
-  if (Buffer.byteLength(config.keyPrefix) > MAX_KEY_PREFIX_BYTES) {
-    fail(
-      'keyPrefix',
-      `longer than ${MAX_KEY_PREFIX_BYTES} bytes leaves no room in a ${S3_MAX_KEY_BYTES}-byte key`,
+  const parquet = input.format === S3Format.parquet;
+  if (parquet && input.compression !== undefined && input.compression !== S3Compression.none) {
+    throw new ConfigError(
+      S3_ENV.compression,
+      `must be none (or unset) with S3_FORMAT=parquet: Parquet compresses its pages itself (${S3_ENV.parquetCompression})`,
     );
   }
-  if (config.compression === S3Compression.zstd && typeof zlib.createZstdCompress !== 'function') {
-    fail('compression', `zstd needs Node.js 22.15 or later (this is ${process.version})`);
-  }
-  if (config.endpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(config.endpoint)) {
-    fail('endpoint', `"${config.endpoint}" is not an http(s) URL`);
-  }
-  const range = (field: keyof S3Config, min: number, max: number) => {
-    const value = config[field];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      fail(field, `must be an integer in ${min}..${max}, got ${String(value)}`);
+  for (const field of ['parquetCompression', 'parquetColumns'] as const) {
+    if (!parquet && input[field] !== undefined) {
+      throw new ConfigError(S3_ENV[field], 'is used only with S3_FORMAT=parquet');
     }
-  };
-  range('multipartThresholdBytes', 1, S3_MAX_PART_SIZE_BYTES);
-  range('partSizeBytes', S3_MIN_PART_SIZE_BYTES, S3_MAX_PART_SIZE_BYTES);
-  range('uploadConcurrency', 1, 64);
-  range('maxInflightBytes', 1, Number.MAX_SAFE_INTEGER);
-  range('maxAttempts', 1, 20);
-  range('connectTimeoutMs', 1, 900_000);
-  range('requestTimeoutMs', 1, 900_000);
-  range('breakerFailureThreshold', 0, 1_000_000);
-  range('breakerCooldownMs', 1, 3_600_000);
+  }
+  const compression = parquet ? S3Compression.none : S3_DEFAULTS.compression;
+  const config: S3Config = { ...S3_DEFAULTS, compression, ...defined, bucket: input.bucket };
+  const problem = s3ConfigProblem(config);
+  if (problem !== undefined) throw new ConfigError(S3_ENV[problem[0]], problem[1]);
+  return config;
 }

@@ -4,6 +4,7 @@ import { DurableKeys } from '../../shared/DurableKeys.ts';
 import { CircuitBreaker } from './CircuitBreaker.ts';
 import type { S3Config } from './config.ts';
 import { createS3Client } from './createS3Client.ts';
+import { encryptionSettings } from './objectSettings.ts';
 import { S3Flusher } from './S3Flusher.ts';
 
 /** Everything `FLUSHER=s3` needs in one execution environment. */
@@ -13,7 +14,7 @@ export interface S3Destination {
    * one breaker and one memory of the keys S3 confirmed.
    */
   readonly flusher: () => S3Flusher;
-  /** Quarantine into the same bucket, under `${S3_KEY_PREFIX}_quarantine/`. */
+  /** Quarantine into the same bucket, under `${S3_KEY_PREFIX}_quarantine/`, encrypted as the logs are. */
   readonly quarantine: S3QuarantineSink;
   /** The shared client (lives as long as the execution environment; flushers do not destroy it). */
   readonly client: S3Client;
@@ -42,7 +43,12 @@ export function createS3Destination(config: S3Config, clientConfig: S3ClientConf
   const durableKeys = new DurableKeys();
   return {
     flusher: () => new S3Flusher(config, { client, breaker, durableKeys }),
-    quarantine: new S3QuarantineSink({ client, bucket: config.bucket, keyPrefix: config.keyPrefix }),
+    quarantine: new S3QuarantineSink({
+      client,
+      bucket: config.bucket,
+      keyPrefix: config.keyPrefix,
+      encryption: encryptionSettings(config),
+    }),
     client,
     breaker,
   };

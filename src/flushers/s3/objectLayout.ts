@@ -1,19 +1,19 @@
-import { safePathSegment } from '../../shared/safePathSegment.ts';
 import { stableId } from '../../shared/stableId.ts';
 import { S3Compression, S3Format } from './config.ts';
-import { type Partition, SECONDS_PER_HOUR } from './partitionByHour.ts';
+import type { Partition } from './partitionByHour.ts';
 
 /** Bumped if the id derivation ever changes, so old and new ids cannot collide. */
 const ID_VERSION = 'loggroup-flusher/s3/v2';
 
 const EXTENSIONS = {
-  format: { [S3Format.jsonl]: '.jsonl', [S3Format.protobuf]: '.pb' },
+  format: { [S3Format.jsonl]: '.jsonl', [S3Format.protobuf]: '.pb', [S3Format.parquet]: '.parquet' },
   compression: { [S3Compression.gzip]: '.gz', [S3Compression.zstd]: '.zst', [S3Compression.none]: '' },
 } as const;
 
 const CONTENT_TYPES = {
   [S3Format.jsonl]: 'application/x-ndjson',
   [S3Format.protobuf]: 'application/x-protobuf',
+  [S3Format.parquet]: 'application/vnd.apache.parquet',
 } as const;
 
 /** What the object's HTTP headers and user metadata say about it. */
@@ -27,6 +27,8 @@ export interface ObjectHeaders {
 /** Everything that identifies one object's content, for {@link objectKey}. */
 export interface ObjectIdentity {
   readonly keyPrefix: string;
+  /** The partition's folder: the key template rendered for its logs (see `KeyTemplate`). */
+  readonly folder: string;
   readonly project: string;
   readonly logstore: string;
   /**
@@ -45,17 +47,19 @@ export interface ObjectIdentity {
 }
 
 /**
- * The object's key: `${prefix}${project}/${logstore}/dt=YYYY-MM-DD/hour=HH/<id>.<ext>`, with
- * project and logstore made safe as path segments. `<id>` hashes the destination (config name and
- * logstore key included), the record ids, the partition and the uncompressed content, so
+ * The object's key: `${prefix}${folder}<id>.<ext>`, where the folder is the rendered key template
+ * (by default `<project>/<logstore>/dt=YYYY-MM-DD/hour=HH/`). `<id>` hashes the destination (config
+ * name and logstore key included), the record ids, the partition's hour and the uncompressed
+ * content (the folder, which the key holds anyway, is left out, so the default template keeps the
+ * ids it always gave), so
  * redelivering the same records yields the same key (and the conditional write turns the second
  * copy into a no-op), while different records never share a key even when their logs are
  * identical.
  *
  * @example
  * ```ts
- * objectKey({ keyPrefix: 'logs/', project: 'shop', logstore: 'nginx', configName: 'cfg', logstoreKey: '',
- *   format: 'jsonl', compression: 'gzip', hour: 473_000, recordIds: ['m-1'], contentSha256: '…' });
+ * objectKey({ keyPrefix: 'logs/', folder: 'shop/nginx/dt=2023-12-17/hour=08/', project: 'shop',
+ *   logstore: 'nginx', configName: 'cfg', logstoreKey: '', format: 'jsonl', compression: 'gzip', hour: 473_000, recordIds: ['m-1'], contentSha256: '…' });
  * // 'logs/shop/nginx/dt=2023-12-17/hour=08/3f1c….jsonl.gz'
  * ```
  */
@@ -72,19 +76,7 @@ export function objectKey(identity: ObjectIdentity): string {
     ...identity.recordIds,
     identity.contentSha256,
   ]);
-  return `${partitionPrefix(identity)}${id}${objectExtension(identity.format, identity.compression)}`;
-}
-
-/** `${prefix}${project}/${logstore}/dt=YYYY-MM-DD/hour=HH/`: the Hive-style folder of one partition. */
-export function partitionPrefix(where: {
-  readonly keyPrefix: string;
-  readonly project: string;
-  readonly logstore: string;
-  readonly hour: number;
-}): string {
-  const iso = new Date(where.hour * SECONDS_PER_HOUR * 1000).toISOString();
-  const route = `${safePathSegment(where.project)}/${safePathSegment(where.logstore)}`;
-  return `${where.keyPrefix}${route}/dt=${iso.slice(0, 10)}/hour=${iso.slice(11, 13)}/`;
+  return `${identity.keyPrefix}${identity.folder}${id}${objectExtension(identity.format, identity.compression)}`;
 }
 
 /** `.jsonl.gz`, `.pb.zst`, `.jsonl`, … */

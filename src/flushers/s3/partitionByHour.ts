@@ -2,6 +2,7 @@ import { EncodeError } from '../../errors.ts';
 import { decodeEncodedLogs } from '../../protocol/decodeLogGroup.ts';
 import { type EncodedLogs, encodedLogs } from '../../protocol/encodedLogs.ts';
 import { type Log, type LogGroup, UINT32_MAX } from '../../protocol/LogGroup.ts';
+import type { KeyRoute, KeyTemplate } from './keyTemplate.ts';
 
 /** Seconds in one partition: objects are partitioned by UTC hour of log time. */
 export const SECONDS_PER_HOUR = 3600;
@@ -23,10 +24,12 @@ export interface PartitionSlice {
   readonly logIndexes: readonly number[] | undefined;
 }
 
-/** Everything one object will hold: the logs of one UTC hour, in input order. */
+/** Everything one object will hold: the logs of one UTC hour (and key folder), in input order. */
 export interface Partition {
   /** Hours since the Unix epoch (`Math.floor(time / 3600)`). */
   readonly hour: number;
+  /** The key template rendered for these logs (`''` when partitioned without one). */
+  readonly folder: string;
   readonly slices: readonly PartitionSlice[];
   readonly logCount: number;
   /** Earliest and latest `Log.time` (seconds) in the partition. */
@@ -36,16 +39,30 @@ export interface Partition {
 
 interface MutablePartition {
   hour: number;
+  folder: string;
   slices: PartitionSlice[];
   logCount: number;
   minTime: number;
   maxTime: number;
 }
 
+/** How a flush's partitions are told apart beyond the hour: by the folder its key template renders. */
+export interface PartitionFolders {
+  readonly template: KeyTemplate;
+  readonly route: KeyRoute;
+  /**
+   * Distinct values of the template's group and log fields one flush keeps apart. Logs with
+   * further values go to their hour's overflow partition, where those fields render as `~other`.
+   */
+  readonly maxValues: number;
+}
+
 /**
- * Split LogGroups into one partition per UTC hour of log time, sorted by hour. Every log lands in
- * exactly one partition; groups keep their order, and logs their order within a group. Groups
- * without logs contribute nothing. Pure: no I/O, no clock; logs left encoded stay encoded.
+ * Split LogGroups into one partition per UTC hour of log time and, with `folders`, per folder the
+ * key template renders for them, sorted by hour (partitions of one hour in order of appearance).
+ * Every log lands in exactly one partition; groups keep their order, and logs their order within
+ * a group. Groups without logs contribute nothing. Pure: no I/O, no clock; logs left encoded stay
+ * encoded (their contents are decoded on the side when the template reads them).
  *
  * @example
  * ```ts
@@ -53,43 +70,83 @@ interface MutablePartition {
  * // partitions[0].hour * 3600 is the start of the earliest hour, in Unix seconds
  * ```
  */
-export function partitionByHour(groups: readonly LogGroup[]): Partition[] {
-  const byHour = new Map<number, MutablePartition>();
+export function partitionByHour(groups: readonly LogGroup[], folders?: PartitionFolders): Partition[] {
+  const byKey = new Map<string, MutablePartition>();
+  const valuesOf = distinctValues(folders);
+  const level = folders?.template.level ?? 'hour';
+  // The usual group has all its logs in one hour: its slice goes straight to that hour's
+  // partition, found without building a key per log (the shape grid's batches of one-log groups
+  // measured the per-log keys, closures and index arrays: BENCHMARKS.md, issue 15).
+  let last: { hour: number; values: string; partition: MutablePartition } | undefined;
   groups.forEach((group, groupIndex) => {
     const encoded = encodedLogs(group);
     const logs = encoded === undefined ? group.logs : undefined;
     const times = encoded?.times ?? logs!.map((log) => log.time);
     if (times.length === 0) return;
-    const hours = times.map((time, logIndex) => hourOf(time, groupIndex, logIndex));
-    if (hours.every((hour) => hour === hours[0])) {
-      add(
-        byHour,
-        hours[0]!,
-        { groupIndex, group, logCount: times.length, logs, encoded, logIndexes: undefined },
-        times,
-      );
-      return;
+    const groupValues = level === 'group' ? valuesOf(group, undefined) : '';
+    if (level !== 'log') {
+      const hour = commonHour(times, groupIndex);
+      if (hour !== undefined) {
+        if (last === undefined || last.hour !== hour || last.values !== groupValues) {
+          last = { hour, values: groupValues, partition: partitionFor(byKey, hour, groupValues, folders) };
+        }
+        addSlice(
+          last.partition,
+          { groupIndex, group, logCount: times.length, logs, encoded, logIndexes: undefined },
+          times,
+        );
+        return;
+      }
     }
-    const split = new Map<number, number[]>();
+    const hours = times.map((time, logIndex) => hourOf(time, groupIndex, logIndex));
+    const perLog =
+      level === 'log'
+        ? (logs ?? decodeEncodedLogs(encoded!)).map((log) => valuesOf(group, log.contents))
+        : undefined;
+    const split = new Map<string, { hour: number; values: string; indexes: number[] }>();
     hours.forEach((hour, i) => {
-      const indexes = split.get(hour);
-      if (indexes === undefined) split.set(hour, [i]);
-      else indexes.push(i);
+      const values = perLog?.[i] ?? groupValues;
+      const key = `${hour}/${values}`;
+      const entry = split.get(key);
+      if (entry === undefined) split.set(key, { hour, values, indexes: [i] });
+      else entry.indexes.push(i);
     });
-    for (const [hour, indexes] of split) {
-      const slice =
-        encoded === undefined
+    for (const { hour, values, indexes } of split.values()) {
+      const partition = partitionFor(byKey, hour, values, folders);
+      const all = indexes.length === times.length;
+      const slice = all
+        ? { logs, encoded, logIndexes: undefined }
+        : encoded === undefined
           ? { logs: indexes.map((i) => logs![i]!), encoded, logIndexes: undefined }
           : { logs: undefined, encoded, logIndexes: indexes };
-      add(
-        byHour,
-        hour,
+      addSlice(
+        partition,
         { groupIndex, group, logCount: indexes.length, ...slice },
         indexes.map((i) => times[i]!),
       );
     }
   });
-  return [...byHour.values()].sort((a, b) => a.hour - b.hour);
+  return [...byKey.values()].sort((a, b) => a.hour - b.hour);
+}
+
+/** The hour of every one of `times` when they share one, else `undefined`; throws on an invalid time. */
+function commonHour(times: readonly number[], groupIndex: number): number | undefined {
+  const hour = hourOf(times[0]!, groupIndex, 0);
+  let common = true;
+  for (let i = 1; i < times.length; i++) if (hourOf(times[i]!, groupIndex, i) !== hour) common = false;
+  return common ? hour : undefined;
+}
+
+/** The template's values of a group or log, the overflow values once `maxValues` distinct ones were seen. */
+function distinctValues(folders: PartitionFolders | undefined) {
+  const seen = new Set<string>();
+  return (group: LogGroup, contents: Log['contents'] | undefined): string => {
+    const values = folders!.template.values(group, contents);
+    if (seen.has(values)) return values;
+    if (seen.size >= folders!.maxValues) return folders!.template.overflowValues;
+    seen.add(values);
+    return values;
+  };
 }
 
 /** The slice's Log objects (decoded from its bytes when it has them; the group is left as it is). */
@@ -102,17 +159,30 @@ export function sliceLogIndexes(slice: PartitionSlice): Iterable<number> {
   return slice.logIndexes ?? Array.from({ length: slice.logCount }, (_, i) => i);
 }
 
-function add(
-  byHour: Map<number, MutablePartition>,
+/** The partition of `hour` and template `values`, created (its folder rendered) on first use. */
+function partitionFor(
+  byKey: Map<string, MutablePartition>,
   hour: number,
-  slice: PartitionSlice,
-  times: readonly number[],
-): void {
-  let partition = byHour.get(hour);
+  values: string,
+  folders: PartitionFolders | undefined,
+): MutablePartition {
+  const key = `${hour}/${values}`;
+  let partition = byKey.get(key);
   if (partition === undefined) {
-    partition = { hour, slices: [], logCount: 0, minTime: Number.POSITIVE_INFINITY, maxTime: -1 };
-    byHour.set(hour, partition);
+    partition = {
+      hour,
+      folder: folders?.template.render(folders.route, hour, values) ?? '',
+      slices: [],
+      logCount: 0,
+      minTime: Number.POSITIVE_INFINITY,
+      maxTime: -1,
+    };
+    byKey.set(key, partition);
   }
+  return partition;
+}
+
+function addSlice(partition: MutablePartition, slice: PartitionSlice, times: readonly number[]): void {
   partition.slices.push(slice);
   partition.logCount += slice.logCount;
   for (const time of times) {

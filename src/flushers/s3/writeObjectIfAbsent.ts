@@ -8,6 +8,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { DeadlineError } from '../../errors.ts';
 import { signalAfterGrace } from '../../shared/signalAfterGrace.ts';
+import type { S3ObjectSettings } from './objectSettings.ts';
 import { classifyS3Error, S3ErrorKind, s3FlushError } from './s3ErrorDecision.ts';
 
 /** One object to create. */
@@ -18,6 +19,8 @@ export interface S3PutRequest {
   readonly contentType: string;
   readonly contentEncoding?: string | undefined;
   readonly metadata?: Record<string, string> | undefined;
+  /** Storage class, encryption and tags (see `objectSettings`); the bucket's defaults when absent. */
+  readonly settings?: S3ObjectSettings | undefined;
 }
 
 /** How to write it. */
@@ -115,6 +118,7 @@ function putObject(client: S3Client, request: S3PutRequest, signal: AbortSignal)
       ContentType: request.contentType,
       ContentEncoding: request.contentEncoding,
       Metadata: request.metadata,
+      ...request.settings,
       IfNoneMatch: '*',
     }),
     { abortSignal: signal },
@@ -131,6 +135,8 @@ function upload(client: S3Client, request: S3PutRequest, options: S3WriteOptions
       ContentType: request.contentType,
       ContentEncoding: request.contentEncoding,
       Metadata: request.metadata,
+      // CreateMultipartUpload is where S3 takes the storage class, encryption and tags of the object.
+      ...request.settings,
       // lib-storage passes params to every command; only CompleteMultipartUpload (and the
       // single-part PutObject fallback) serialize it, which is where S3 checks it.
       IfNoneMatch: '*',

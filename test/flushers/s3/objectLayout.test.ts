@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_KEY_TEMPLATE, KeyTemplate } from '../../../src/flushers/s3/keyTemplate.ts';
 import {
   type ObjectIdentity,
   objectExtension,
   objectHeaders,
   objectKey,
-  partitionPrefix,
   partitionRecordIds,
 } from '../../../src/flushers/s3/objectLayout.ts';
 import { partitionByHour } from '../../../src/flushers/s3/partitionByHour.ts';
@@ -15,6 +15,7 @@ const HOUR = Date.UTC(2023, 11, 17, 8) / 1000 / 3600;
 
 const identity: ObjectIdentity = {
   keyPrefix: 'logs/',
+  folder: 'shop/nginx/dt=2023-12-17/hour=08/',
   project: 'shop',
   logstore: 'nginx',
   configName: 'cfg',
@@ -27,7 +28,7 @@ const identity: ObjectIdentity = {
 };
 
 describe('objectKey', () => {
-  it('is <prefix><project>/<logstore>/dt=YYYY-MM-DD/hour=HH/<32 hex>.<ext>', () => {
+  it('is <prefix><folder><32 hex>.<ext>', () => {
     expect(objectKey(identity)).toMatch(
       /^logs\/shop\/nginx\/dt=2023-12-17\/hour=08\/[0-9a-f]{32}\.jsonl\.gz$/,
     );
@@ -52,35 +53,22 @@ describe('objectKey', () => {
     expect(keys.size).toBe(variants.length + 1);
   });
 
-  it('stays within S3’s key length for the longest prefix the configuration allows', () => {
+  it('leaves the folder out of the id: the key holds it, and the default layout keeps its ids', () => {
+    const other = objectKey({ ...identity, folder: 'shop/nginx/200/dt=2023-12-17/hour=08/' });
+    expect(other.split('/').at(-1)).toBe(objectKey(identity).split('/').at(-1));
+    expect(other).not.toBe(objectKey(identity));
+  });
+
+  it('stays within S3’s key length for the longest prefix and template the configuration allows', () => {
+    const template = KeyTemplate.parse(DEFAULT_KEY_TEMPLATE);
+    const route = { project: 'x'.repeat(500), logstore: 'y'.repeat(500), configName: '', logstoreKey: '' };
     const key = objectKey({
       ...identity,
+      ...route,
       keyPrefix: 'p'.repeat(512),
-      project: 'x'.repeat(500),
-      logstore: 'y'.repeat(500),
+      folder: template.render(route, Math.floor(0xffff_ffff / 3600), ''),
     });
     expect(Buffer.byteLength(key)).toBeLessThanOrEqual(S3_MAX_KEY_BYTES);
-  });
-});
-
-describe('partitionPrefix', () => {
-  it('formats UTC date and zero-padded hour, Hive style', () => {
-    const at = (iso: string) => Date.parse(iso) / 1000 / 3600;
-    const prefix = (hour: number) => partitionPrefix({ keyPrefix: '', project: 'p', logstore: 's', hour });
-    expect(prefix(at('1970-01-01T00:00:00Z'))).toBe('p/s/dt=1970-01-01/hour=00/');
-    expect(prefix(at('2024-02-29T23:00:00Z'))).toBe('p/s/dt=2024-02-29/hour=23/');
-    expect(prefix(Math.floor(0xffff_ffff / 3600))).toBe('p/s/dt=2106-02-07/hour=06/');
-  });
-
-  it('makes routing values safe path segments', () => {
-    const prefix = partitionPrefix({ keyPrefix: '', project: '../etc', logstore: 'a/b', hour: 0 });
-    expect(
-      prefix
-        .split('/')
-        .slice(0, 2)
-        .every((s) => s !== '..' && s !== '.' && s !== ''),
-    ).toBe(true);
-    expect(prefix.split('/')).toHaveLength(5);
   });
 });
 
