@@ -7,15 +7,13 @@
  *
  * Run through the runner: `npm run bench -- --only memory` (add `--quick` for a smoke run).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { bundle } from '../infra/bundle.ts';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, decodePayload, InputFormat } from '../src/input/decodePayload.ts';
-import { S3RVER_CREDENTIALS } from '../test/fixtures/s3/startS3rver.ts';
 import { describeBatch, kinesisBatch, QUICK_BATCH, SIX_MB_BATCH } from './lib/kinesisBatch.ts';
+import { type MemoryChildResult, runMemoryChild, s3FunctionEnv } from './lib/memoryChildProcess.ts';
 import { benchArgs, progress, report } from './lib/result.ts';
 import { listKeys } from './lib/s3Objects.ts';
 import { s3rverClient, startS3rverProcess } from './lib/s3rverProcess.ts';
@@ -25,16 +23,6 @@ import { median, round } from './lib/timing.ts';
 const TARGET_RATIO = 4;
 const BUCKET = 'bench';
 const MB = 1e6;
-
-/** What memoryChild.mjs prints. */
-interface ChildResult {
-  idleRss: number;
-  parsedRss: number;
-  peakRss: number;
-  peakWasReset: boolean;
-  ms: number;
-  failures: number;
-}
 
 /** V8 settings compared: the default, and a small young generation (Lambda `NODE_OPTIONS`). */
 const SETTINGS = [
@@ -71,8 +59,8 @@ async function measure(): Promise<void> {
     writeFileSync(tinyEventFile, JSON.stringify(kinesisBatch(QUICK_BATCH).event));
     progress(`memory: ${describeBatch(batch)}; ${processes} fresh process(es) per setting, interleaved`);
 
-    const results = new Map<string, ChildResult[]>(SETTINGS.map((setting) => [setting.label, []]));
-    const tinyResults = new Map<string, ChildResult[]>(SETTINGS.map((setting) => [setting.label, []]));
+    const results = new Map<string, MemoryChildResult[]>(SETTINGS.map((setting) => [setting.label, []]));
+    const tinyResults = new Map<string, MemoryChildResult[]>(SETTINGS.map((setting) => [setting.label, []]));
     for (let i = 0; i < processes; i++) {
       for (const setting of SETTINGS) {
         for (const [file, into] of [
@@ -97,7 +85,8 @@ async function measure(): Promise<void> {
     if (objects === 0) throw new Error('the function wrote nothing to s3rver');
 
     const mb = (bytes: number) => round(bytes / MB);
-    const of = (label: string, figure: (r: ChildResult) => number) => median(results.get(label)!.map(figure));
+    const of = (label: string, figure: (r: MemoryChildResult) => number) =>
+      median(results.get(label)!.map(figure));
     const above = (label: string) => of(label, (r) => r.peakRss - r.idleRss);
     const handling = (label: string) => of(label, (r) => r.peakRss - r.parsedRss);
     const fixedCost = (label: string) => median(tinyResults.get(label)!.map((r) => r.peakRss - r.parsedRss));
@@ -195,50 +184,19 @@ function heldBatchBytes(asObjects: boolean): number {
   return after - before;
 }
 
-function runChild(
+async function runChild(
   v8Args: readonly string[],
   bundlePath: string,
   eventFile: string,
   endpoint: string,
-): Promise<ChildResult> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...v8Args,
-      '--expose-gc',
-      fileURLToPath(new URL('./lib/memoryChild.mjs', import.meta.url)),
-      bundlePath,
-      eventFile,
-    ],
-    {
-      env: {
-        PATH: process.env.PATH,
-        FLUSHER: 's3',
-        S3_BUCKET: BUCKET,
-        S3_FORCE_PATH_STYLE: 'true',
-        S3_CHECKSUM: 'when_required',
-        AWS_ENDPOINT_URL_S3: endpoint,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-        PROJECT: 'shop',
-        LOGSTORE: 'nginx-access',
-        SHUTDOWN_HOOK: 'off',
-        POWERTOOLS_LOG_LEVEL: 'WARN',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
+): Promise<MemoryChildResult> {
+  const result = await runMemoryChild({
+    nodeArgs: [...v8Args, '--expose-gc'],
+    bundlePath,
+    eventFile,
+    env: s3FunctionEnv(endpoint, BUCKET),
   });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = out.trimEnd().split('\n').at(-1) ?? '';
-      if (code !== 0) reject(new Error(`memory child exited with code ${code}: ${last.slice(0, 200)}`));
-      else resolve(JSON.parse(last) as ChildResult);
-    });
-  });
+  if ('crashed' in result)
+    throw new Error(`memory child exited with ${result.exit}: ${result.stderr.slice(0, 200)}`);
+  return result;
 }

@@ -6,7 +6,8 @@
  * Options:
  * - `--quick`: tiny inputs, few repetitions; checks the benchmarks still run (CI). Measures
  *   nothing and leaves BENCHMARKS.md alone.
- * - `--only <name>` (repeatable, or comma-separated): run only these benchmarks.
+ * - `--only <name>` (repeatable, or comma-separated): run only these benchmarks. Opt-in ones
+ *   (`memorylimit`: minutes of child processes) run only when named here, or with `--quick`.
  * - `--profile`: run under `node --cpu-prof`, print where the time went; BENCHMARKS.md untouched.
  *
  * A new benchmark is one file in bench/ that prints a {@link BenchResult} (see lib/result.ts),
@@ -37,15 +38,28 @@ interface Benchmark {
   file: string;
   /** Heading of its BENCHMARKS.md section, used when the section does not exist yet. */
   title: string;
+  /** Too long for every run (minutes): only when named with `--only`, and in `--quick` runs so it keeps working. */
+  optIn?: boolean;
 }
 
 /** Every benchmark, in run order. Register a new one here. */
 const BENCHMARKS: readonly Benchmark[] = [
   { name: 'codec', file: 'codec.ts', title: 'Codec: decode speed (issue 2, issue 7 item 3)' },
   { name: 's3', file: 's3.ts', title: 'End-to-end S3 path and the naive baseline (issue 7 items 1, 2)' },
+  {
+    name: 'shapes',
+    file: 'shapes.ts',
+    title: 'Batch shapes: the S3 path from 10 to 10,000 records (issue 15)',
+  },
   { name: 'cloudwatch', file: 'cloudwatch.ts', title: 'CloudWatch Logs path (issue 7 item 4)' },
   { name: 'coldstart', file: 'coldstart.ts', title: 'Cold start: bundle size, import time (issue 7 item 5)' },
   { name: 'memory', file: 'memory.ts', title: 'Memory: peak RSS for the 6 MB batch (issue 7 item 6)' },
+  {
+    name: 'memorylimit',
+    file: 'memoryLimit.ts',
+    title: 'Memory limits: the largest batch at 256 MB and 512 MB (issue 15)',
+    optIn: true,
+  },
 ];
 
 /** A child that runs longer than this is killed and reported as failed. */
@@ -69,7 +83,9 @@ if (unknown.length > 0) {
   );
   process.exit(2);
 }
-const selected = BENCHMARKS.filter((bench) => only.length === 0 || only.includes(bench.name));
+const selected = BENCHMARKS.filter((bench) =>
+  only.length === 0 ? !bench.optIn || values.quick : only.includes(bench.name),
+);
 
 const machine = machineInfo();
 console.log(`# Benchmarks${values.quick ? ' (quick: smoke run, not measurements)' : ''}\n`);

@@ -39,7 +39,7 @@ export function cpuMetered(variants: readonly AsyncVariant[]): Metered {
       ),
     close: () => observer.disconnect(),
     variants: variants.map((variant) => ({
-      name: variant.name,
+      ...variant,
       run: async () => {
         const before = process.cpuUsage();
         const start = performance.now();

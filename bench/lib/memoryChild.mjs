@@ -6,7 +6,8 @@
 // Lambda), runs full GCs and reads its idle RSS, resets its peak, then, like the runtime, reads and
 // parses the event JSON and handles it once. Prints one JSON line: idle RSS, RSS once the event is
 // parsed, peak RSS (VmHWM) from the event's arrival to the answer, all from /proc/self/status
-// (never ru_maxrss, which a child inherits from its parent: NOTES.md), and the invocation's time.
+// (never ru_maxrss, which a child inherits from its parent: NOTES.md), the whole process's peak
+// (its import included: what a Lambda function's memory size must hold), and the invocation's time.
 //
 // Usage: node --expose-gc bench/lib/memoryChild.mjs <bundle.mjs> <event.json>
 import { randomUUID } from 'node:crypto';
@@ -71,6 +72,7 @@ process.stdout.write(
     parsedRss: parsed.rss,
     peakRss: peakWasReset ? after.hwm : Math.max(after.hwm, idle.hwm),
     peakWasReset,
+    processPeakRss: Math.max(idle.hwm, after.hwm),
     ms,
     failures: response.batchItemFailures.length,
   })}\n`,

@@ -7,7 +7,11 @@ import type {
   KinesisStreamBatchResponse,
   KinesisStreamEvent,
   KinesisStreamRecord,
+  SQSBatchResponse,
+  SQSEvent,
+  SQSRecord,
 } from 'aws-lambda';
+import { deaggregateWithProtobufjs } from './kplProtobufjs.ts';
 import { type PbjsLogGroupList, PbjsLogGroupListType } from './slsLogsProtobufjs.ts';
 
 /** Where the naive function writes. */
@@ -27,7 +31,9 @@ const gzipAsync = promisify(gzip);
  * record handler. Per record: base64 → `protobufjs` decode (schema parsed from the `.proto`, the
  * generated decoder) → one `JSON.stringify` per log → gzip (zlib's async `gzip`, level 6, on the
  * thread pool: the faster choice, not `gzipSync`) → one `PutObject` per record, keyed by sequence
- * number. Records run in parallel (Powertools' default `processInParallel: true`).
+ * number. Records run in parallel (Powertools' default `processInParallel: true`). A KPL aggregate
+ * is de-aggregated first as AWS's `aws-kinesis-agg` does (kplProtobufjs.ts), its user records' lines
+ * stored in the record's one object.
  *
  * The lines have the same fields, order and values as this project's JSON line, so both write
  * the same bytes before compression (the benchmark checks it). Nothing of the project is used.
@@ -42,12 +48,38 @@ export function naiveKinesisToS3Handler(
   target: NaiveTarget,
 ): (event: KinesisStreamEvent, context: Context) => Promise<KinesisStreamBatchResponse> {
   const processor = new BatchProcessor(EventType.KinesisDataStreams);
+  const recordHandler = (record: KinesisStreamRecord): Promise<void> =>
+    putJsonLines(
+      target,
+      record.kinesis.sequenceNumber,
+      deaggregateWithProtobufjs(Buffer.from(record.kinesis.data, 'base64')),
+    );
+  return (event, context) => processPartialResponse(event, recordHandler, processor, { context });
+}
 
-  const recordHandler = async (record: KinesisStreamRecord): Promise<void> => {
-    const list = PbjsLogGroupListType.decode(
-      Buffer.from(record.kinesis.data, 'base64'),
-    ) as unknown as PbjsLogGroupList;
-    let body = '';
+/**
+ * {@link naiveKinesisToS3Handler}'s twin for SQS (`BatchProcessor(EventType.SQS)`): each message's
+ * body is base64 protobuf; one object per message, keyed by message id.
+ *
+ * @example
+ * ```ts
+ * const handler = naiveSqsToS3Handler({ client, bucket: 'logs', keyPrefix: 'naive/', project, logstore });
+ * ```
+ */
+export function naiveSqsToS3Handler(
+  target: NaiveTarget,
+): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+  const processor = new BatchProcessor(EventType.SQS);
+  const recordHandler = (record: SQSRecord): Promise<void> =>
+    putJsonLines(target, record.messageId, [Buffer.from(record.body, 'base64')]);
+  return (event, context) => processPartialResponse(event, recordHandler, processor, { context });
+}
+
+/** The JSON Lines of `payloads` (LogGroupLists), gzipped, as one object named after `id`. */
+async function putJsonLines(target: NaiveTarget, id: string, payloads: readonly Uint8Array[]): Promise<void> {
+  let body = '';
+  for (const payload of payloads) {
+    const list = PbjsLogGroupListType.decode(payload) as unknown as PbjsLogGroupList;
     for (const group of list.logGroupList) {
       const tags = Object.fromEntries(group.LogTags.map((tag) => [tag.Key, tag.Value]));
       for (const log of group.Logs) {
@@ -65,16 +97,14 @@ export function naiveKinesisToS3Handler(
         })}\n`;
       }
     }
-    await target.client.send(
-      new PutObjectCommand({
-        Bucket: target.bucket,
-        Key: `${target.keyPrefix}${record.kinesis.sequenceNumber}.jsonl.gz`,
-        Body: await gzipAsync(body),
-        ContentType: 'application/x-ndjson',
-        ContentEncoding: 'gzip',
-      }),
-    );
-  };
-
-  return (event, context) => processPartialResponse(event, recordHandler, processor, { context });
+  }
+  await target.client.send(
+    new PutObjectCommand({
+      Bucket: target.bucket,
+      Key: `${target.keyPrefix}${id}.jsonl.gz`,
+      Body: await gzipAsync(body),
+      ContentType: 'application/x-ndjson',
+      ContentEncoding: 'gzip',
+    }),
+  );
 }

@@ -205,7 +205,7 @@ function acceptsProtobuf(layer: Layer): boolean {
 }
 
 function named(layer: Layer, format: string): string {
-  return [...layer.envelopes, format].join('+');
+  return layer.envelopes.length === 0 ? format : [...layer.envelopes, format].join('+');
 }
 
 function after(layer: Layer): string {

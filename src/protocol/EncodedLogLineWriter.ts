@@ -19,6 +19,11 @@ const MAX_BYTES_PER_BYTE = 6;
 /** Room for what a line adds beyond its Log's bytes: `{"time":`, `,"timeNs":`, braces, newline. */
 const LINE_OVERHEAD = 64;
 
+/** Initial room for a group's middle (meta and tags as JSON): grown when a group needs more. */
+const MIDDLE_BYTES = 1024;
+/** UTF-8 needs at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
+const MAX_UTF8_BYTES_PER_CHAR = 3;
+
 /** Shared by every writer: used only inside one synchronous `write`, so writers never interleave on it. */
 const RANGES = new LogRanges(MAX_RANGED_PAIRS);
 
@@ -45,13 +50,15 @@ const NEWLINE = 0x0a;
  * ```
  */
 export class EncodedLogLineWriter {
-  readonly #group: LogGroup;
-  readonly #encoded: EncodedLogs;
+  #group: LogGroup;
+  #encoded: EncodedLogs;
   /** The encoded bytes, as a Buffer (to decode a key order's keys). */
-  readonly #bytes: Buffer;
+  #bytes: Buffer;
   readonly #project: string;
   readonly #logstore: string;
-  readonly #middle: Buffer;
+  /** The group's {@link logLineMiddle} as UTF-8, in the first `#middleLength` bytes (reused from group to group). */
+  #middle: Buffer = Buffer.allocUnsafe(MIDDLE_BYTES);
+  #middleLength = 0;
   readonly #reader: ProtoReader;
   /** The last key order seen, as bytes, and its `{"key":"` / `,"key":"` prefixes (`undefined`: not plain). */
   #keys: Uint8Array[] = [];
@@ -64,14 +71,36 @@ export class EncodedLogLineWriter {
     this.#bytes = bufferView(encoded.bytes);
     this.#project = project;
     this.#logstore = logstore;
-    this.#middle = Buffer.from(logLineMiddle(group, project, logstore));
     this.#reader = new ProtoReader(encoded.bytes);
+    this.#writeMiddle();
+  }
+
+  /**
+   * Write another group's lines from now on (same project and logstore). The writer keeps what it
+   * learned of the key order, so a partition of many small groups (one log per Kinesis record, say)
+   * does not pay for a writer and a key order per group: the shape grid's 10,000-record batch
+   * measured that as most of its JSON Lines time (BENCHMARKS.md, issue 15).
+   */
+  reset(group: LogGroup, encoded: EncodedLogs): void {
+    this.#group = group;
+    this.#encoded = encoded;
+    this.#bytes = bufferView(encoded.bytes);
+    this.#reader.reset(encoded.bytes);
+    this.#format = undefined;
+    this.#writeMiddle();
+  }
+
+  #writeMiddle(): void {
+    const middle = logLineMiddle(this.#group, this.#project, this.#logstore);
+    const room = middle.length * MAX_UTF8_BYTES_PER_CHAR;
+    if (room > this.#middle.length) this.#middle = Buffer.allocUnsafe(room);
+    this.#middleLength = this.#middle.write(middle, 0, 'utf8');
   }
 
   /** Bytes that {@link write} may need for log `index` (an upper bound). */
   maxBytes(index: number): number {
     const size = this.#encoded.ends[index]! - this.#encoded.starts[index]!;
-    return MAX_BYTES_PER_BYTE * size + this.#middle.length + LINE_OVERHEAD;
+    return MAX_BYTES_PER_BYTE * size + this.#middleLength + LINE_OVERHEAD;
   }
 
   /** Write log `index`'s line and its `\n` at `out[pos]` (room: {@link maxBytes}); returns the end. */
@@ -87,8 +116,8 @@ export class EncodedLogLineWriter {
     let o = copy(TIME_PREFIX, out, pos);
     o = writeUint32(ranges.time, out, o);
     if (ranges.timeNs !== NO_TIME_NS) o = writeUint32(ranges.timeNs, out, copy(TIME_NS_PREFIX, out, o));
-    this.#middle.copy(out, o);
-    o += this.#middle.length; // the full length even if cut short, so the check below sees it
+    this.#middle.copy(out, o, 0, this.#middleLength);
+    o += this.#middleLength; // the full length even if cut short, so the check below sees it
     if (ranges.count === 0) out[o++] = OPEN_BRACE;
     for (let i = 0; i < ranges.count; i++) {
       o = writeStringBody(bytes, ranges.valueStart[i]!, ranges.valueEnd[i]!, out, copy(prefixes[i]!, out, o));

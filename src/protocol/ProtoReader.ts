@@ -1,4 +1,5 @@
 import { DecodeError } from '../errors.ts';
+import { bufferView } from '../shared/bufferView.ts';
 import { keepShapeAlive } from '../shared/keepShapeAlive.ts';
 
 /** Protobuf wire types. Groups (3, 4) are deprecated but must still be skippable. */
@@ -38,8 +39,8 @@ const WINDOW_MIN_ASCII_RATIO = 3;
 export class ProtoReader {
   pos: number;
   end: number;
-  readonly #bytes: Uint8Array;
-  readonly #buffer: Buffer;
+  #bytes: Uint8Array;
+  #buffer: Buffer;
   /** Bytes [#textStart, #textEnd) as text, one char per byte (right for ASCII bytes only): see {@link textWindow}. */
   #text = '';
   #textStart = 0;
@@ -50,9 +51,22 @@ export class ProtoReader {
 
   constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
     this.#bytes = bytes;
-    this.#buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#buffer = bufferView(bytes);
     this.pos = start;
     this.end = end;
+  }
+
+  /** Read other bytes from now on, as a new reader would (for a hot loop that would make one per payload). */
+  reset(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    this.#bytes = bytes;
+    this.#buffer = bufferView(bytes);
+    this.pos = start;
+    this.end = end;
+    this.#text = '';
+    this.#textStart = 0;
+    this.#textEnd = 0;
+    this.#asciiBytes = 0;
+    this.#otherBytes = 0;
   }
 
   /** The bytes being read. */

@@ -18,23 +18,27 @@ interface MaybeEncoded {
 }
 
 /**
- * The function that gives a group a `logs` property decoding `encoded` the first time it is read.
- * Until then the group holds only its payload's bytes (a third of the decoded objects' memory),
- * and a writer that can work from the bytes (the S3 JSON Lines encoder) never decodes them at all.
- * Reading or assigning `logs` turns the group into a plain one for good: from then on the bytes
- * are forgotten, so nothing can write a stale copy of logs someone changed. One accessor serves
- * every group, so they all share one shape (V8 map) and the code reading them stays fast.
+ * The function that makes a LogGroup (meta fields unset, no tags yet) whose `logs` property
+ * decodes `encoded` the first time it is read. Until then the group holds only its payload's
+ * bytes (a third of the decoded objects' memory), and a writer that can work from the bytes (the
+ * S3 JSON Lines encoder) never decodes them at all. Reading or assigning `logs` turns the group
+ * into a plain one for good: from then on the bytes are forgotten, so nothing can write a stale
+ * copy of logs someone changed. One accessor serves every group, and each group gets it before
+ * any other property (in the same key order as a plain group: `logs` first), so they all share
+ * one fast shape (V8 map). Redefining a `logs` data property as the accessor instead turned every
+ * such group into a slow dictionary-mode object, twice as costly to make and slower to read
+ * (measured for the shape grid, BENCHMARKS.md, issue 15).
  *
  * @example
  * ```ts
- * const keepLogsEncoded = encodedLogsKeeper(decodeEncodedLogs);
- * keepLogsEncoded(group, { bytes, starts, ends, times });
+ * const encodedLogGroup = encodedLogsKeeper(decodeEncodedLogs);
+ * const group = encodedLogGroup({ bytes, starts, ends, times });
  * encodedLogs(group); // the bytes, until someone reads group.logs
  * ```
  */
 export function encodedLogsKeeper(
   decode: (encoded: EncodedLogs) => Log[],
-): (group: LogGroup, encoded: EncodedLogs) => void {
+): (encoded: EncodedLogs) => LogGroup {
   const logsAccessor: PropertyDescriptor = {
     enumerable: true,
     configurable: true,
@@ -49,7 +53,9 @@ export function encodedLogsKeeper(
       settleLogs(this, logs);
     },
   };
-  return (group, encoded) => {
+  return (encoded) => {
+    const group = {} as LogGroup;
+    Object.defineProperty(group, 'logs', logsAccessor);
     // Not enumerable: copies, comparisons and JSON see a plain LogGroup.
     Object.defineProperty(group, ENCODED_LOGS, {
       value: encoded,
@@ -57,7 +63,12 @@ export function encodedLogsKeeper(
       enumerable: false,
       configurable: true,
     });
-    Object.defineProperty(group, 'logs', logsAccessor);
+    group.category = undefined;
+    group.topic = undefined;
+    group.source = undefined;
+    group.machineUUID = undefined;
+    group.logTags = [];
+    return group;
   };
 }
 

@@ -31,21 +31,20 @@ export function logLineFormatter(group: LogGroup, project: string, logstore: str
 
 /**
  * The part of every log line of `group` between the times and the contents' object:
- * `,"project":…,"tags":{…},"contents":`. The same for all the group's logs.
+ * `,"project":…,"tags":{…},"contents":`. The same for all the group's logs. Built once per group;
+ * groups of one or two logs (a Kinesis record per log) build it once per log or two, so it takes
+ * the same key-order shortcut as the contents (the shape grid measured the object-building version
+ * as a large part of a 10,000-record batch: BENCHMARKS.md, issue 15).
  */
 export function logLineMiddle(group: LogGroup, project: string, logstore: string): string {
   let middle = '';
-  for (const [name, value] of [
-    ['project', project],
-    ['logstore', logstore],
-    ['topic', group.topic],
-    ['source', group.source],
-    ['machineUUID', group.machineUUID],
-    ['category', group.category],
-  ] as const) {
-    if (value) middle += `,"${name}":${JSON.stringify(value)}`;
-  }
-  return `${middle},"tags":${pairsToJson(group.logTags)},"contents":`;
+  if (project) middle += `,"project":${JSON.stringify(project)}`;
+  if (logstore) middle += `,"logstore":${JSON.stringify(logstore)}`;
+  if (group.topic) middle += `,"topic":${JSON.stringify(group.topic)}`;
+  if (group.source) middle += `,"source":${JSON.stringify(group.source)}`;
+  if (group.machineUUID) middle += `,"machineUUID":${JSON.stringify(group.machineUUID)}`;
+  if (group.category) middle += `,"category":${JSON.stringify(group.category)}`;
+  return `${middle},"tags":${tagsToJson(group.logTags)},"contents":`;
 }
 
 /** `[{key,value}]` → a JSON object text, last value winning for a duplicated key. */
@@ -84,6 +83,9 @@ function pairsToJsonForShape(): (pairs: readonly KeyValue[]) => string {
     return `${text}}`;
   };
 }
+
+/** {@link pairsToJson} of groups' tags, which mostly share one key order from group to group. */
+const tagsToJson = pairsToJsonForShape();
 
 function sameKeys(pairs: readonly KeyValue[], keys: readonly string[]): boolean {
   if (pairs.length !== keys.length) return false;

@@ -53,8 +53,8 @@ export function createBatchHandler<TEvent, TResponse>(
     (flusher) => new FlusherSlot(flusher.name, options.pipeline ? flusher.name : undefined, flusher, shared),
   );
   if (options.shutdownHook) installShutdownHook(options.shutdownTimeoutMs, flusherLogger);
-  const decode = (bytes: Uint8Array) =>
-    decodePayload(bytes, { format: options.inputFormat, maxDecompressedBytes: options.maxDecompressedBytes });
+  const decodeOptions = { format: options.inputFormat, maxDecompressedBytes: options.maxDecompressedBytes };
+  const decode = (bytes: Uint8Array) => decodePayload(bytes, decodeOptions);
 
   const handle = async (event: TEvent, context: Context): Promise<TResponse> => {
     const records = adapter.records(event);

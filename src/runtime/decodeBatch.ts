@@ -3,6 +3,7 @@ import { PoisonRecordError, SizeLimitError } from '../errors.ts';
 import { logCount } from '../protocol/encodedLogs.ts';
 import type { LogGroup } from '../protocol/LogGroup.ts';
 import { describeError } from '../shared/describeError.ts';
+import { keepShapeAlive } from '../shared/keepShapeAlive.ts';
 import type { SourceRecord } from '../sources/SourceRecord.ts';
 import type { AckLedger } from './AckLedger.ts';
 import { Metric } from './BatchMetrics.ts';
@@ -22,6 +23,12 @@ export interface DecodedBatch {
  * deadline; once the decoded bytes reach the batch's budget, the rest is handed back undecoded
  * (failed in the ledger). Records the deadline left undecoded stay pending.
  *
+ * The loop awaits nothing until a slice of {@link DECODE_SLICE_MS} has passed, and keeps its counts
+ * locally, adding them to the metrics before each turn it gives the event loop and at the end
+ * (the handler reads the metrics only after decoding stopped): on the 10,000-record batch of the
+ * shape grid (BENCHMARKS.md, issue 15) two awaited pacing calls and three metric updates per
+ * record were a measurable part of decoding.
+ *
  * @example
  * ```ts
  * const { decoded, poison } = await decodeBatch(ledger, deps);
@@ -30,26 +37,46 @@ export interface DecodedBatch {
 export async function decodeBatch(ledger: AckLedger, deps: BatchDependencies): Promise<DecodedBatch> {
   const decoded: { record: SourceRecord; groups: LogGroup[] }[] = [];
   const poison: { record: SourceRecord; error: PoisonRecordError }[] = [];
-  const pace = pacer(DECODE_SLICE_MS);
+  const pace = new Pacer(DECODE_SLICE_MS, new DecodeCounts(deps.metrics));
+  const { records } = ledger;
   let held = 0;
-  for (const [index, record] of ledger.records.entries()) {
-    await pace();
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index]!;
+    if (pace.due()) await pace.yield();
     if (deps.signal.aborted) break;
     if (held >= deps.maxBatchDecodedBytes) {
+      pace.counts.flush();
       deferRest(ledger, index, held, deps);
       break;
     }
-    deps.metrics.add(Metric.bytesIn, record.sizeBytes);
+    pace.counts.addBytesIn(record.sizeBytes);
+    // A KPL aggregate is several payloads: decoded in turn, with the same pacing between them.
+    let groups: LogGroup[] | undefined;
+    let bytes = 0;
+    let interrupted = false;
     try {
-      const result = await decodeRecord(record, deps, pace);
-      if (result === undefined) break; // the deadline came in the middle of the record
-      held += result.bytes;
-      decoded.push({ record, groups: result.groups });
-      deps.metrics.add(Metric.logGroups, result.groups.length);
-      deps.metrics.add(
-        Metric.logs,
-        result.groups.reduce((n, g) => n + logCount(g), 0),
-      );
+      const payloads = record.payloads();
+      for (let i = 0; i < payloads.length; i++) {
+        const result = deps.decode(payloads[i]!);
+        if (payloads.length === 1) groups = result.groups;
+        else {
+          groups ??= [];
+          groups.push(...result.groups);
+        }
+        bytes += result.decodedBytes;
+        if (bytes > deps.maxBatchDecodedBytes) {
+          // Alone over the batch's budget, it could never be handled: quarantined, not retried for ever.
+          throw new SizeLimitError(
+            `record decodes to more than the batch's ${deps.maxBatchDecodedBytes}-byte budget (MAX_BATCH_DECODED_BYTES)`,
+            deps.maxBatchDecodedBytes,
+          );
+        }
+        if (pace.due()) await pace.yield();
+        if (deps.signal.aborted) {
+          interrupted = true; // the deadline came in the middle of the record
+          break;
+        }
+      }
     } catch (error) {
       if (error instanceof PoisonRecordError) {
         poison.push({ record, error });
@@ -58,47 +85,71 @@ export async function decodeBatch(ledger: AckLedger, deps: BatchDependencies): P
         deps.logger.error('unexpected decoder failure', { recordId: record.id, error: describeError(error) });
         ledger.fail(record, 'unexpected decoder failure');
       }
+      continue;
     }
+    if (interrupted) break;
+    held += bytes;
+    const recordGroups = groups ?? [];
+    decoded.push({ record, groups: recordGroups });
+    pace.counts.addDecoded(recordGroups);
   }
+  pace.counts.flush();
   return { decoded, poison };
 }
 
 /**
- * Decode one record's payloads (several for a KPL aggregate), pacing between them; `undefined`
- * when the deadline came first. A record that alone decodes to more than the batch's budget can
- * never be handled within it: a SizeLimitError, so it is quarantined instead of retried for ever.
+ * Counts of the decoding so far, not yet added to the metrics: the same sums, in the same order,
+ * as adding them record by record (a metric is added, even as 0, once a record counted in it).
  */
-async function decodeRecord(
-  record: SourceRecord,
-  deps: BatchDependencies,
-  pace: () => Promise<void>,
-): Promise<{ groups: LogGroup[]; bytes: number } | undefined> {
-  const groups: LogGroup[] = [];
-  let bytes = 0;
-  for (const payload of record.payloads()) {
-    const result = deps.decode(payload);
-    groups.push(...result.groups);
-    bytes += result.decodedBytes;
-    if (bytes > deps.maxBatchDecodedBytes) {
-      throw new SizeLimitError(
-        `record decodes to more than the batch's ${deps.maxBatchDecodedBytes}-byte budget (MAX_BATCH_DECODED_BYTES)`,
-        deps.maxBatchDecodedBytes,
-      );
-    }
-    await pace();
-    if (deps.signal.aborted) return undefined;
+class DecodeCounts {
+  #bytesIn = 0;
+  #logGroups = 0;
+  #logs = 0;
+  #records = 0;
+  #decoded = 0;
+
+  constructor(readonly metrics: BatchDependencies['metrics']) {}
+
+  addBytesIn(bytes: number): void {
+    this.#bytesIn += bytes;
+    this.#records++;
   }
-  return { groups, bytes };
+
+  addDecoded(groups: readonly LogGroup[]): void {
+    this.#logGroups += groups.length;
+    for (const group of groups) this.#logs += logCount(group);
+    this.#decoded++;
+  }
+
+  flush(): void {
+    if (this.#records > 0) this.metrics.add(Metric.bytesIn, this.#bytesIn);
+    if (this.#decoded > 0) {
+      this.metrics.add(Metric.logGroups, this.#logGroups);
+      this.metrics.add(Metric.logs, this.#logs);
+    }
+    this.#bytesIn = this.#logGroups = this.#logs = this.#records = this.#decoded = 0;
+  }
 }
 
-/** Yields to the event loop once `sliceMs` have passed since the last yield. */
-function pacer(sliceMs: number): () => Promise<void> {
-  let sliceStarted = performance.now();
-  return async () => {
-    if (performance.now() - sliceStarted <= sliceMs) return;
+/** Tells when `sliceMs` have passed since the last turn given to the event loop, and gives one. */
+class Pacer {
+  #sliceStarted = performance.now();
+
+  constructor(
+    readonly sliceMs: number,
+    readonly counts: DecodeCounts,
+  ) {}
+
+  due(): boolean {
+    return performance.now() - this.#sliceStarted > this.sliceMs;
+  }
+
+  /** Add the counts so far to the metrics, let the event loop run, start a new slice. */
+  async yield(): Promise<void> {
+    this.counts.flush();
     await setImmediate();
-    sliceStarted = performance.now();
-  };
+    this.#sliceStarted = performance.now();
+  }
 }
 
 function deferRest(ledger: AckLedger, from: number, held: number, deps: BatchDependencies): void {
@@ -111,3 +162,5 @@ function deferRest(ledger: AckLedger, from: number, held: number, deps: BatchDep
     deferred: rest.length,
   });
 }
+
+keepShapeAlive(new Pacer(DECODE_SLICE_MS, new DecodeCounts({ add: () => {} })));

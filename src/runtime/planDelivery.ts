@@ -1,7 +1,8 @@
 import { type FlusherMatch, matches } from '../pipeline/PipelineFlusher.ts';
-import type { LogGroup } from '../protocol/LogGroup.ts';
-import type { SourceRecord } from '../sources/SourceRecord.ts';
-import { type Destination, destinationKey, resolveDestination } from './routing.ts';
+import type { KeyValue, LogGroup } from '../protocol/LogGroup.ts';
+import { keepShapeAlive } from '../shared/keepShapeAlive.ts';
+import type { Routing, SourceRecord } from '../sources/SourceRecord.ts';
+import { type Destination, destinationKey, hasRoutingTag, resolveDestination } from './routing.ts';
 
 /** One LogGroup of one record, as it goes into a flush. */
 export interface DeliveryItem {
@@ -68,66 +69,147 @@ export function planDelivery(
   const perRecord = new Map<SourceRecord, number>();
   const unrouted: DeliveryPlan['unrouted'] = [];
   const orderState = new Map<string, { signature: string; wave: number }>();
-  // Consecutive LogGroups mostly share a destination: reuse its key instead of building it again.
-  let last: { destination: Destination; key: string } | undefined;
   const alreadyDelivered = flushers.map(() => 0);
+  const route = new Router(defaults);
+  // One record's parts, reused from record to record: a part is one (flusher, destination) pair,
+  // and `partOf[g]` the part group g goes to (-1: none). A batch of many one-group records (a
+  // Kinesis record per log) allocated a Map, part objects and key strings per record, which the
+  // shape grid measured (BENCHMARKS.md, issue 15).
+  const parts: Part[] = [];
+  const partOf: number[] = [];
+  // The call the last part went to: consecutive records mostly go to the same call.
+  let lastCall: { wave: number; partKey: string; call: FlushCall } | undefined;
 
   for (const { record, groups } of decoded) {
-    const parts = new Map<
-      string,
-      { flusher: number; destination: Destination; key: string; groups: LogGroup[] }
-    >();
-    const unmatched: Destination[] = [];
-    for (const group of groups) {
-      const resolved = resolveDestination(defaults, record.routing, group.logTags);
-      if (last === undefined || !sameDestination(last.destination, resolved))
-        last = { destination: resolved, key: destinationKey(resolved) };
-      const { destination, key } = last;
+    parts.length = 0;
+    partOf.length = 0;
+    let unmatched: Destination[] | undefined;
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g]!;
+      const { destination, key } = route.resolve(record.routing, group.logTags);
       let matched = false;
-      for (const [flusher, candidate] of flushers.entries()) {
+      partOf.push(-1);
+      for (let flusher = 0; flusher < flushers.length; flusher++) {
+        const candidate = flushers[flusher]!;
         if (!matches(candidate.match, destination, group.logTags)) continue;
         matched = true;
         if (candidate.delivered(key, record)) {
           alreadyDelivered[flusher]!++;
           continue;
         }
-        const partKey = `${flusher}\u0000${key}`;
-        let part = parts.get(partKey);
-        if (part === undefined) {
-          part = { flusher, destination, key, groups: [] };
-          parts.set(partKey, part);
+        let part = findPart(parts, flusher, key);
+        if (part < 0)
+          part = parts.push({ flusher, destination, key, partKey: route.partKey(flusher, key) }) - 1;
+        // A group matched by several flushers is in several parts: note all but the first apart.
+        if (partOf[g] === -1) partOf[g] = part;
+        else {
+          const first = parts[partOf[g]!]!;
+          first.more ??= [];
+          first.more.push({ group: g, part });
         }
-        part.groups.push(group);
       }
-      if (!matched) unmatched.push(destination);
+      if (!matched) {
+        unmatched ??= [];
+        unmatched.push(destination);
+      }
     }
-    if (unmatched.length > 0) unrouted.push({ record, destinations: unmatched });
-    perRecord.set(record, parts.size);
-    if (parts.size === 0) continue;
+    if (unmatched !== undefined) unrouted.push({ record, destinations: unmatched });
+    perRecord.set(record, parts.length);
+    if (parts.length === 0) continue;
 
-    const targets = [...parts.keys()];
-    const signature = targets.length === 1 ? targets[0]! : targets.sort().join('\u0001');
+    const signature =
+      parts.length === 1
+        ? parts[0]!.partKey
+        : parts
+            .map((part) => part.partKey)
+            .sort()
+            .join('\u0001');
     const wave = orderAcrossDestinations ? waveOf(record, signature, orderState) : 0;
-    for (const [partKey, part] of parts) {
-      const callKey = `${wave}\u0000${partKey}`;
-      let call = calls.get(callKey);
-      if (call === undefined) {
-        call = {
-          flusher: part.flusher,
-          destination: part.destination,
-          destinationKey: part.key,
-          items: [],
-          records: [],
-        };
-        calls.set(callKey, call);
-        if (wave === waves.length) waves.push([]);
-        waves[wave]!.push(call);
+    for (let p = 0; p < parts.length; p++) {
+      const part = parts[p]!;
+      let call: FlushCall | undefined;
+      if (lastCall !== undefined && lastCall.wave === wave && lastCall.partKey === part.partKey) {
+        call = lastCall.call;
+      } else {
+        const callKey = `${wave}\u0000${part.partKey}`;
+        call = calls.get(callKey);
+        if (call === undefined) {
+          call = {
+            flusher: part.flusher,
+            destination: part.destination,
+            destinationKey: part.key,
+            items: [],
+            records: [],
+          };
+          calls.set(callKey, call);
+          if (wave === waves.length) waves.push([]);
+          waves[wave]!.push(call);
+        }
+        lastCall = { wave, partKey: part.partKey, call };
       }
-      for (const group of part.groups) call.items.push({ record, group });
+      for (let g = 0; g < groups.length; g++) {
+        if (inPart(parts, partOf, g, p)) call.items.push({ record, group: groups[g]! });
+      }
       call.records.push(record);
     }
   }
   return { waves, calls: perRecord, unrouted, alreadyDelivered };
+}
+
+/** One (flusher, destination) pair of a record. */
+interface Part {
+  readonly flusher: number;
+  readonly destination: Destination;
+  readonly key: string;
+  readonly partKey: string;
+  /** Groups in this part beyond those whose first part it is, when several flushers take a group. */
+  more?: { group: number; part: number }[];
+}
+
+function findPart(parts: readonly Part[], flusher: number, key: string): number {
+  for (let p = 0; p < parts.length; p++) if (parts[p]!.flusher === flusher && parts[p]!.key === key) return p;
+  return -1;
+}
+
+/** Whether group `g` goes to part `p` (its first part, or one noted in that first part's `more`). */
+function inPart(parts: readonly Part[], partOf: readonly number[], g: number, p: number): boolean {
+  const first = partOf[g]!;
+  if (first === p) return true;
+  if (first < 0) return false;
+  const more = parts[first]!.more;
+  return more?.some((entry) => entry.group === g && entry.part === p) ?? false;
+}
+
+/**
+ * Resolves LogGroups' destinations, reusing the last result while the record routing is the same
+ * object and the groups carry no routing tag (the usual case: one deployment-wide destination), and
+ * the last `partKey` string while the flusher and destination are the same.
+ */
+class Router {
+  #last: { destination: Destination; key: string } | undefined;
+  #plain: { routing: Routing; resolved: { destination: Destination; key: string } } | undefined;
+  #lastPart: { flusher: number; key: string; partKey: string } | undefined;
+
+  constructor(readonly defaults: Destination) {}
+
+  resolve(routing: Routing, tags: readonly KeyValue[]): { destination: Destination; key: string } {
+    const plain = !hasRoutingTag(tags);
+    if (plain && this.#plain?.routing === routing) return this.#plain.resolved;
+    const resolved = resolveDestination(this.defaults, routing, tags);
+    // Consecutive LogGroups mostly share a destination: reuse its key instead of building it again.
+    if (this.#last === undefined || !sameDestination(this.#last.destination, resolved))
+      this.#last = { destination: resolved, key: destinationKey(resolved) };
+    if (plain) this.#plain = { routing, resolved: this.#last };
+    return this.#last;
+  }
+
+  partKey(flusher: number, key: string): string {
+    const last = this.#lastPart;
+    if (last !== undefined && last.flusher === flusher && last.key === key) return last.partKey;
+    const partKey = `${flusher}\u0000${key}`;
+    this.#lastPart = { flusher, key, partKey };
+    return partKey;
+  }
 }
 
 function sameDestination(a: Destination, b: Destination): boolean {
@@ -157,3 +239,5 @@ function waveOf(
   }
   return state.wave;
 }
+
+keepShapeAlive(new Router({ project: '', logstore: '', configName: '', logstoreKey: '' }));

@@ -39,6 +39,12 @@ export function resolveDestination(
   };
 }
 
+/** Whether any of `tags` is a routing tag: without one, a group's destination is its record's. */
+export function hasRoutingTag(tags: readonly KeyValue[]): boolean {
+  for (const { key } of tags) if (Object.hasOwn(ROUTING_TAGS, key)) return true;
+  return false;
+}
+
 /** A stable, collision-free key for grouping by destination. */
 export function destinationKey(d: Destination): string {
   return JSON.stringify([d.project, d.logstore, d.configName, d.logstoreKey]);

@@ -1,5 +1,6 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { InvalidEventError } from '../errors.ts';
+import { keepShapeAlive } from '../shared/keepShapeAlive.ts';
 import type { Routing, SourceRecord } from './SourceRecord.ts';
 
 /** SQS message attributes that route a message (string attributes; see README "Routing"). */
@@ -18,25 +19,57 @@ export function sqsRecords(event: SQSEvent): SourceRecord[] {
     }
     const body = typeof message.body === 'string' ? message.body : '';
     const groupId = message.attributes?.MessageGroupId;
-    return {
-      id: message.messageId,
+    return new SqsSourceRecord(
+      message.messageId,
       index,
-      orderKey: groupId ? `fifo:${groupId}` : undefined,
-      raw: () => Buffer.from(body, 'utf8'),
-      payloads: () => [Buffer.from(body, 'utf8')],
-      routing: sqsRouting(message),
-      sizeBytes: Buffer.byteLength(body, 'utf8'),
-    };
+      groupId ? `fifo:${groupId}` : undefined,
+      sqsRouting(message),
+      body,
+    );
   });
 }
 
+/** Routing of a message without routing attributes (most of them): one shared, frozen object. */
+const NO_ROUTING: Routing = Object.freeze({});
+
 function sqsRouting(message: SQSRecord): Routing {
-  const routing: Routing = {};
+  let routing: Routing | undefined;
   for (const name of SQS_ROUTING_ATTRIBUTES) {
     const value = message.messageAttributes?.[name]?.stringValue;
-    if (typeof value === 'string' && value !== '') routing[name] = value;
+    if (typeof value === 'string' && value !== '') {
+      routing ??= {};
+      routing[name] = value;
+    }
   }
-  return routing;
+  return routing ?? NO_ROUTING;
+}
+
+/**
+ * One SQS message. A class rather than an object of closures, as for Kinesis records
+ * (kinesisSource.ts): a batch may hold 10,000 messages.
+ */
+class SqsSourceRecord implements SourceRecord {
+  readonly sizeBytes: number;
+  readonly #body: string;
+
+  constructor(
+    readonly id: string,
+    readonly index: number,
+    readonly orderKey: string | undefined,
+    readonly routing: Routing,
+    body: string,
+  ) {
+    this.#body = body;
+    this.sizeBytes = Buffer.byteLength(body, 'utf8');
+  }
+
+  raw(): Uint8Array {
+    return Buffer.from(this.#body, 'utf8');
+  }
+
+  payloads(): Uint8Array[] {
+    return [Buffer.from(this.#body, 'utf8')];
+  }
 }
 
 /** The partial batch response: exactly the messages not acked, each named once. */
@@ -44,3 +77,5 @@ export function sqsResponse(notAcked: readonly SourceRecord[]): SQSBatchResponse
   const ids = [...new Set(notAcked.map((record) => record.id))];
   return { batchItemFailures: ids.map((itemIdentifier) => ({ itemIdentifier })) };
 }
+
+keepShapeAlive(new SqsSourceRecord('', 0, undefined, NO_ROUTING, ''));

@@ -55,6 +55,15 @@ describe('LogGroups with their logs left encoded', () => {
     expect(lines.map((line) => JSON.parse(line).contents.msg)).toEqual(['edited', 'older', 'pushed']);
   });
 
+  it('have the same keys in the same order as a decoded group, before and after their logs are read', () => {
+    const bytes = encodeLogGroupList([aLogGroup([{ msg: 'a' }], { time: 1_700_000_000 })]);
+    const keys = Object.keys(decodeLogGroupList(bytes)[0]!);
+    const lazy = decodeLogGroupList(bytes, LogsAs.encoded)[0]!;
+    expect(Object.keys(lazy)).toEqual(keys);
+    void lazy.logs;
+    expect(Object.keys(lazy)).toEqual(keys);
+  });
+
   it('decode once and stay consistent when frozen or sealed (the accessor cannot become a plain property)', () => {
     const group = aLogGroup([{ msg: 'a' }, { msg: 'b' }], { time: 1_700_000_000 });
     const bytes = encodeLogGroupList([group]);

@@ -4,7 +4,7 @@ import type { Log } from '../../protocol/LogGroup.ts';
 import { logLineFormatter } from '../../protocol/logLine.ts';
 import { keepShapeAlive } from '../../shared/keepShapeAlive.ts';
 import { S3Format } from './config.ts';
-import { type Partition, sliceLogIndexes, sliceLogs } from './partitionByHour.ts';
+import { type Partition, sliceLogs } from './partitionByHour.ts';
 
 /**
  * Size of the JSONL chunks handed to the compressor, in bytes. Each chunk is one zlib write, a
@@ -46,12 +46,18 @@ export function* encodePartition(
   // Each line is written straight into the chunk's bytes: measured (BENCHMARKS.md, S3 path) at
   // half the time of concatenating a chunk's lines into one string and converting that.
   const out = new ChunkedOutput(JSONL_CHUNK_CHARS);
+  // One writer for the partition's groups: it keeps what it learned of their key order.
+  let writer: EncodedLogLineWriter | undefined;
   for (const slice of partition.slices) {
     const encoded = slice.encoded;
     if (encoded !== undefined) {
       // Logs still encoded are transcoded from their bytes: the same lines, without decoding them.
-      const writer = new EncodedLogLineWriter(slice.group, encoded, project, logstore);
-      for (const index of sliceLogIndexes(slice)) {
+      if (writer === undefined) writer = new EncodedLogLineWriter(slice.group, encoded, project, logstore);
+      else writer.reset(slice.group, encoded);
+      // An index loop, not sliceLogIndexes(): no array of indexes per group.
+      const indexes = slice.logIndexes;
+      for (let i = 0; i < slice.logCount; i++) {
+        const index = indexes === undefined ? i : indexes[i]!;
         const room = writer.maxBytes(index);
         // A large log (over about 40 KB) is formatted first: its bound, six times its size, would
         // be a wasteful buffer to reserve for a line usually about as long as the log.
