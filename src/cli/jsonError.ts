@@ -62,18 +62,34 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
       i++;
     }
   };
+  /** An object's or array's items up to `close`, commas between; `i` is at the opening bracket. */
+  const items = (close: '}' | ']', what: string, item: () => void) => {
+    i++;
+    space();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      space();
+      item();
+      space();
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      fail(i >= text.length ? 'unexpected end of file' : `expected ',' or '${close}' after ${what}`);
+    }
+  };
   const value = (depth: number): void => {
     if (depth > 1_000) fail('nested more than 1000 levels deep');
     const c = text[i];
     if (c === '{') {
-      i++;
-      space();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        space();
+      items('}', 'a property value', () => {
         if (text[i] !== '"')
           fail(i >= text.length ? 'unexpected end of file' : 'expected a property name in double quotes');
         string();
@@ -83,39 +99,12 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
         i++;
         space();
         value(depth + 1);
-        space();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        fail(i >= text.length ? 'unexpected end of file' : "expected ',' or '}' after a property value");
-      }
+      });
+      return;
     }
     if (c === '[') {
-      i++;
-      space();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        space();
-        value(depth + 1);
-        space();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        fail(i >= text.length ? 'unexpected end of file' : "expected ',' or ']' after an array element");
-      }
+      items(']', 'an array element', () => value(depth + 1));
+      return;
     }
     if (c === '"') {
       string();
