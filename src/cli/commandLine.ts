@@ -1,4 +1,14 @@
 import { parseArgs } from 'node:util';
+import {
+  COMMANDS,
+  type CommandName,
+  type CommandSpec,
+  type IntegerOption,
+  OPTIONS,
+  type OptionName,
+  type OptionSpec,
+} from './commandSpecs.ts';
+import { commandUsage, usage } from './usage.ts';
 
 /** The command line is wrong: reported as one line, `loggroup-flusher: <message>; see --help`, exit 2. */
 export class UsageError extends Error {
@@ -6,190 +16,6 @@ export class UsageError extends Error {
     super(message);
     this.name = 'UsageError';
   }
-}
-
-/** An integer option and its range. */
-interface IntegerOption {
-  readonly kind: 'integer';
-  readonly min: number;
-  readonly max: number;
-  readonly what: string;
-}
-
-/** A string option: a file, or one of a few choices. */
-interface TextOption {
-  readonly kind: 'text';
-  readonly placeholder: string;
-  readonly what: string;
-}
-
-type OptionSpec = IntegerOption | TextOption;
-
-/** Lambda's longest function timeout, 15 minutes: the most `--timeout-ms` may give an invocation. */
-const LAMBDA_MAX_TIMEOUT_MS = 900_000;
-/** The largest batch an SQS or Kinesis event source mapping delivers (`BatchSize`). */
-const MAX_BATCH_SIZE = 10_000;
-const MAX_RETRIES = 100;
-
-const OPTIONS = {
-  source: { kind: 'text', placeholder: 'SOURCE', what: 'the event source' },
-  event: { kind: 'text', placeholder: 'FILE', what: 'a Lambda event file (JSON)' },
-  input: {
-    kind: 'text',
-    placeholder: 'FILE',
-    what: 'LogGroupList protobuf, JSON form {"groups":[…]} or JSON Lines',
-  },
-  out: { kind: 'text', placeholder: 'FILE', what: 'write the event to FILE instead of stdout' },
-  'timeout-ms': {
-    kind: 'integer',
-    min: 1,
-    max: LAMBDA_MAX_TIMEOUT_MS,
-    what: "ms each invocation may run (Lambda's longest: 15 min)",
-  },
-  'batch-size': { kind: 'integer', min: 1, max: MAX_BATCH_SIZE, what: 'records per invocation' },
-  retries: { kind: 'integer', min: 0, max: MAX_RETRIES, what: 'deliveries again of a record handed back' },
-} as const satisfies Record<string, OptionSpec>;
-
-type OptionName = keyof typeof OPTIONS;
-
-interface CommandSpec {
-  /** Options and their default (`undefined`: required, or optional without a default). */
-  readonly options: Partial<
-    Record<OptionName, { readonly default?: string; readonly choices?: readonly string[] }>
-  >;
-  readonly required?: readonly OptionName[];
-  readonly synopsis: string;
-  readonly description: string;
-}
-
-const COMMANDS = {
-  invoke: {
-    options: {
-      source: { choices: ['sqs', 'kinesis'] },
-      event: {},
-      'timeout-ms': { default: '30000' },
-    },
-    required: ['source', 'event'],
-    synopsis: 'invoke --source sqs|kinesis --event FILE [--timeout-ms 30000]',
-    description: 'Run the real handler on a Lambda event file and print the batch response.',
-  },
-  replay: {
-    options: {
-      input: {},
-      source: { default: 'kinesis', choices: ['kinesis', 'sqs'] },
-      'batch-size': {},
-      'timeout-ms': { default: '60000' },
-      retries: { default: '3' },
-    },
-    required: ['input'],
-    synopsis:
-      'replay --input FILE [--source kinesis|sqs] [--batch-size N] [--timeout-ms 60000] [--retries 3]',
-    description: `Push a file of LogGroups through the handler in batches, as the source would carry them:
-records of at most 1 MiB for Kinesis (data and partition key), 256 KiB bodies for SQS (base64 of
-at most 192 KiB of protobuf). A LogGroup too large for one record is split into several with the
-same metadata and tags; a single log too large for a record on its own stops the replay before
-anything is sent (no source could carry it). What the handler hands back is delivered again
-(--retries; Kinesis from the first record reported). Ends with a summary; exit 1 if any record
-was not acked. --batch-size defaults to 100 for kinesis, 10 for sqs (what Lambda's event source
-mappings deliver by default).`,
-  },
-  'sample-event': {
-    options: {
-      source: { choices: ['sqs', 'sqs-fifo', 'kinesis'] },
-      out: {},
-    },
-    required: ['source'],
-    synopsis: 'sample-event --source sqs|sqs-fifo|kinesis [--out FILE]',
-    description: `Write a Lambda event like test/events/*.json (web access logs for the logstores nginx-access
-and checkout, in several input formats; the sqs event adds a poison message), with log times of
-the last few seconds: CloudWatch Logs refuses logs older than 14 days. Invoke it with --source sqs
-for sqs and sqs-fifo.`,
-  },
-  demo: {
-    options: {},
-    synopsis: 'demo',
-    description: `Generate web access logs (with some poison records) and run both handlers on them, then
-run a batch through a pipeline of two flushers, one failing once.`,
-  },
-} as const satisfies Record<string, CommandSpec>;
-
-export type CommandName = keyof typeof COMMANDS;
-
-const ENVIRONMENT = `The destination comes from the environment (README "Configuration"): FLUSHER, or PIPELINE_CONFIG
-naming a pipeline file; with neither, local runs use FLUSHER=file with FILE_DIR=.loggroup-output.
-
-exit status: 0 done; 1 the run failed, or records were not acked; 2 the command line, an input
-file or the configuration is wrong (one line on stderr says what).`;
-
-function optionLines(names: readonly OptionName[], command?: CommandSpec): string {
-  return names
-    .map((name) => {
-      const spec: OptionSpec = OPTIONS[name];
-      const declared = command?.options[name];
-      const flag = `--${name} ${spec.kind === 'integer' ? 'N' : spec.placeholder}`;
-      const values =
-        spec.kind === 'integer'
-          ? `: ${spec.min} to ${spec.max}`
-          : declared?.choices
-            ? `: ${declared.choices.join(' or ')}`
-            : '';
-      const required = command?.required?.includes(name) ? ' (required)' : '';
-      const fallback = declared?.default === undefined ? '' : `; default ${declared.default}`;
-      return `  ${flag.padEnd(18)} ${spec.what}${values}${required}${fallback}`;
-    })
-    .join('\n');
-}
-
-/** The whole usage: every command, the integer options' ranges, the environment, exit statuses. */
-export function usage(): string {
-  const commands = Object.values(COMMANDS)
-    .map((spec) => `  ${spec.synopsis}\n${indent(firstSentence(spec.description), 6)}`)
-    .join('\n');
-  return `usage: loggroup-flusher <command> [options]
-
-commands:
-${commands}
-  help [command]
-      This text, or one command's in full (also --help or -h anywhere on the line).
-
-options:
-${optionLines(['timeout-ms', 'batch-size', 'retries'])}
-
-${ENVIRONMENT}`;
-}
-
-/** One command's usage: its synopsis, what it does, and its options. */
-export function commandUsage(command: CommandName): string {
-  const spec: CommandSpec = COMMANDS[command];
-  const names = Object.keys(spec.options) as OptionName[];
-  const options = names.length > 0 ? `\n\noptions:\n${optionLines(names, spec)}` : '';
-  return `usage: loggroup-flusher ${spec.synopsis}\n\n${spec.description}${options}\n\n${ENVIRONMENT}`;
-}
-
-function firstSentence(text: string): string {
-  const flat = text.replace(/\s*\n\s*/g, ' ');
-  const end = flat.indexOf(': ');
-  const sentence = flat.indexOf('. ');
-  const cut = [end, sentence].filter((i) => i >= 0).sort((a, b) => a - b)[0];
-  const short = cut === undefined ? flat : `${flat.slice(0, cut)}.`;
-  return wrap(short, 94);
-}
-
-function wrap(text: string, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines.join('\n');
-}
-
-function indent(text: string, spaces: number): string {
-  return text.replace(/^/gm, ' '.repeat(spaces));
 }
 
 /** What the command line asks for. */
