@@ -9,33 +9,20 @@ import { pipelineFromConfig } from '../../src/config/pipelineFromConfig.ts';
 import { cloudWatchConfigFromEnv } from '../../src/flushers/cloudwatch/config.ts';
 import { s3ConfigFromEnv } from '../../src/flushers/s3/config.ts';
 import { isAllowed, PSEUDO, policyStatements, resource, type Template } from './cloudFormation.ts';
-import { runServerless } from './runServerless.ts';
+import { packageArgs, runServerless, STAGE } from './runServerless.ts';
 import { zipEntries } from './zipEntries.ts';
 
-const STAGE = 'ci';
 const PIPELINE = 'infra/pipelines/archive-and-search.yaml';
 const FUNCTIONS = { sqs: 'SqsLambdaFunction', kinesis: 'KinesisLambdaFunction' } as const;
 const BUCKET = `loggroup-flusher-${STAGE}-${PSEUDO['AWS::Region']}`;
 const LOG_GROUP_PREFIX = `/loggroup-flusher/${STAGE}`;
-
-const packageArgs = (dir: string, pipeline: string) => [
-  'package',
-  '--stage',
-  STAGE,
-  '--region',
-  PSEUDO['AWS::Region'],
-  '--package',
-  dir,
-  '--param',
-  `pipelineConfig=${pipeline}`,
-];
 
 let dir: string;
 let template: Template;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sls-pipeline-'));
-  const run = await runServerless(packageArgs(dir, PIPELINE));
+  const run = await runServerless(packageArgs(dir, [`pipelineConfig=${PIPELINE}`]));
   if (run.code !== 0)
     throw new Error(`serverless package failed (${run.code}):\n${run.stdout}\n${run.stderr}`);
   template = JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
@@ -130,7 +117,9 @@ describe('serverless package with a pipeline', () => {
   it('refuses a pipeline whose flushers write outside the IAM grants, naming each option', async () => {
     const out = await mkdtemp(join(tmpdir(), 'sls-pipeline-refused-'));
     try {
-      const run = await runServerless(packageArgs(out, 'test/deploy/fixtures/outside-grants.yaml'));
+      const run = await runServerless(
+        packageArgs(out, ['pipelineConfig=test/deploy/fixtures/outside-grants.yaml']),
+      );
       const output = `${run.stdout}\n${run.stderr}`;
       expect(run.code, output).not.toBe(0);
       expect(output).toContain(

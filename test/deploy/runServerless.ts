@@ -3,6 +3,7 @@
 // to reach AWS would fail at once instead of passing on a machine with network access.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { PSEUDO } from './cloudFormation.ts';
 
 export const REPO_ROOT = join(import.meta.dirname, '../..');
 const SERVERLESS = join(REPO_ROOT, 'node_modules/osls/bin/serverless.js');
@@ -37,4 +38,21 @@ export function runServerless(args: readonly string[]): Promise<ServerlessRun> {
       },
     );
   });
+}
+
+/** The stage every template test packages. */
+export const STAGE = 'ci';
+
+/** `serverless package` of stage {@link STAGE} into `dir`, offline, with `--param` for each of `params`. */
+export function packageArgs(dir: string, params: readonly string[]): string[] {
+  return [
+    'package',
+    '--stage',
+    STAGE,
+    '--region',
+    PSEUDO['AWS::Region'],
+    '--package',
+    dir,
+    ...params.flatMap((param) => ['--param', param]),
+  ];
 }

@@ -15,23 +15,11 @@ import {
   resource,
   type Template,
 } from './cloudFormation.ts';
-import { runServerless } from './runServerless.ts';
+import { packageArgs, runServerless, STAGE } from './runServerless.ts';
 
-const STAGE = 'ci';
 const REGION = PSEUDO['AWS::Region'];
 const KEY_ARN = `arn:aws:kms:${REGION}:${PSEUDO['AWS::AccountId']}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const OTHER_KEY = `arn:aws:kms:${REGION}:${PSEUDO['AWS::AccountId']}:key/0000abcd-12ab-34cd-56ef-1234567890ab`;
-
-const packageArgs = (dir: string, params: readonly string[]) => [
-  'package',
-  '--stage',
-  STAGE,
-  '--region',
-  REGION,
-  '--package',
-  dir,
-  ...params.flatMap((param) => ['--param', param]),
-];
 
 let dir: string;
 let template: Template;

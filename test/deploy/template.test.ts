@@ -20,10 +20,9 @@ import {
   resourcesOfType,
   type Template,
 } from './cloudFormation.ts';
-import { runServerless } from './runServerless.ts';
+import { packageArgs, runServerless, STAGE } from './runServerless.ts';
 import { zipEntries } from './zipEntries.ts';
 
-const STAGE = 'ci';
 const FUNCTIONS = { sqs: 'SqsLambdaFunction', kinesis: 'KinesisLambdaFunction' } as const;
 const LAYER = 'ShutdownExtensionLambdaLayer';
 const EXTENSION_FILE = 'extensions/loggroup-flusher-shutdown';
@@ -63,17 +62,7 @@ let template: Template;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sls-package-'));
   // The destination is one parameter: package with the non-default one to show it flows through.
-  const run = await runServerless([
-    'package',
-    '--stage',
-    STAGE,
-    '--region',
-    PSEUDO['AWS::Region'],
-    '--package',
-    dir,
-    '--param',
-    'flusher=cloudwatch-logs',
-  ]);
+  const run = await runServerless(packageArgs(dir, ['flusher=cloudwatch-logs']));
   if (run.code !== 0)
     throw new Error(`serverless package failed (${run.code}):\n${run.stdout}\n${run.stderr}`);
   template = JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
