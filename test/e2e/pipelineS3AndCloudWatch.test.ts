@@ -1,6 +1,7 @@
 import type { KinesisStreamRecord, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS } from '../fixtures/s3/S3TestProxy.ts';
+import type { ResponseSource } from '../helpers/expectedFailures.ts';
 import { type Batch, kinesisBatch, type RecordSpec, sqsBatch } from './pipeline/batches.ts';
 import {
   type Copies,
@@ -10,7 +11,7 @@ import {
   PipelineWorld,
   SEARCHED_LOGSTORES,
 } from './pipeline/PipelineWorld.ts';
-import { type Attempt, deliverUntilAcked, type SourceKind } from './pipeline/redelivery.ts';
+import { type Attempt, deliverUntilAcked } from './pipeline/redelivery.ts';
 
 // Issue 13: one pipeline (PIPELINE_CONFIG) of flusher_s3 "archive" (every logstore) and
 // flusher_cloudwatch_logs "search" (web, api, jobs; not audit), against s3rver and the CloudWatch
@@ -21,7 +22,7 @@ import { type Attempt, deliverUntilAcked, type SourceKind } from './pipeline/red
 const POISON: RecordSpec = { logstores: [], poison: true };
 
 interface Scenario {
-  readonly kind: SourceKind;
+  readonly kind: ResponseSource;
   readonly specs: readonly RecordSpec[];
   /** Faults that only shrink, so the expected responses follow from the guarantees alone. */
   readonly steps: readonly PipelineFaultStep[];

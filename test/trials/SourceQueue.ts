@@ -57,29 +57,3 @@ export function ackedBy(source: SourceKind, batch: readonly TrialRecord[], body:
   const failed = new Set(ids);
   return { acked: batch.filter((record) => !failed.has(record.id)), invalid: undefined };
 }
-
-/**
- * The ids a correct answer reports, given which records are durable: SQS every record not
- * durable; FIFO also every later message of a group after its first one not durable; Kinesis the
- * first record not durable (all after it are redelivered from there).
- */
-export function expectedFailures(
-  source: SourceKind,
-  batch: readonly TrialRecord[],
-  durable: (record: TrialRecord) => boolean,
-): string[] {
-  if (source === SourceKind.kinesis) {
-    const first = batch.find((record) => !durable(record));
-    return first === undefined ? [] : [first.id];
-  }
-  const blocked = new Set<string>();
-  const ids: string[] = [];
-  for (const record of batch) {
-    const key = record.orderKey;
-    if ((key !== undefined && blocked.has(key)) || !durable(record)) {
-      ids.push(record.id);
-      if (key !== undefined) blocked.add(key);
-    }
-  }
-  return ids;
-}

@@ -13,6 +13,7 @@
 // - with the stall cleared, the same warm environment (its flusher replaced) delivers the rest,
 //   and then shuts down within its budget.
 import { defaultUrgencyMarginMs } from '../../src/runtime/Deadline.ts';
+import { expectedFailures } from '../helpers/expectedFailures.ts';
 import type { Random } from '../helpers/random.ts';
 import {
   cloudWatchLogs,
@@ -25,7 +26,7 @@ import {
 } from './destinationLogs.ts';
 import type { LatencyPolicy, ProxiedCall } from './LatencyProxy.ts';
 import { type RuntimeExit, runtimeExit } from './processStamps.ts';
-import { ackedBy, expectedFailures, SourceQueue } from './SourceQueue.ts';
+import { ackedBy, SourceQueue } from './SourceQueue.ts';
 import { Destination, type TrialWorld } from './TrialWorld.ts';
 import { traceTimeline } from './traceTrial.ts';
 import { eventOf, SOURCE_KINDS, type SourceKind, type TrialRecord, trialRecords } from './trialRecords.ts';
@@ -193,7 +194,13 @@ export async function runDeadlineTrial(
     strict = forwardedCalls.every(
       (call) => call.answeredAt !== undefined && call.answeredAt < urgencyAt - KNOWABLE_BEFORE_URGENCY_MS,
     );
-    const expected = expectedFailures(plan.source, batch, knowablyDurable(batch, atAnswer));
+    const durable = knowablyDurable(batch, atAnswer);
+    const expected = expectedFailures(
+      plan.source,
+      batch,
+      (record) => !durable(record),
+      (record) => record.orderKey,
+    );
     const actual = failures.map((failure) => failure.itemIdentifier);
     const sameSet =
       expected.length === actual.length && new Set([...expected, ...actual]).size === expected.length;

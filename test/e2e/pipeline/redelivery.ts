@@ -1,6 +1,5 @@
+import { expectedFailures, type ResponseSource } from '../../helpers/expectedFailures.ts';
 import type { Item, RecordSpec } from './batches.ts';
-
-export type SourceKind = 'sqs' | 'sqs-fifo' | 'kinesis';
 
 /** One invocation: what was delivered and what the handler reported. */
 export interface Attempt {
@@ -8,38 +7,6 @@ export interface Attempt {
   readonly reported: readonly string[];
   /** What README "Processing guarantees" says the response must be. */
   readonly expected: readonly string[];
-}
-
-/**
- * The response the source's guarantees call for, given which records cannot be made durable in
- * this invocation. Exact only while the faults shrink from one invocation to the next: a part
- * bound for a failing write then never succeeded before, so the flusher still owes it.
- */
-export function expectedReport<T>(
-  kind: SourceKind,
-  delivered: readonly Item<T>[],
-  failing: (spec: RecordSpec) => boolean,
-): string[] {
-  const fails = (item: Item<T>) => failing(item.spec);
-  switch (kind) {
-    case 'sqs':
-      return delivered.filter(fails).map((item) => item.id);
-    case 'sqs-fifo': {
-      const failedGroups = new Set<string | undefined>();
-      return delivered
-        .filter((item) => {
-          if (failedGroups.has(item.spec.group)) return true;
-          if (!fails(item)) return false;
-          failedGroups.add(item.spec.group);
-          return true;
-        })
-        .map((item) => item.id);
-    }
-    case 'kinesis': {
-      const first = delivered.find(fails);
-      return first === undefined ? [] : [first.id];
-    }
-  }
 }
 
 /**
@@ -54,7 +21,7 @@ export function expectedReport<T>(
  * Stops once every record is acked, or after `maxAttempts` invocations.
  */
 export async function deliverUntilAcked<T, S>(options: {
-  readonly kind: SourceKind;
+  readonly kind: ResponseSource;
   /** Every record, in the order the queue or the shard holds them. */
   readonly items: readonly Item<T>[];
   readonly batchSize: number;
@@ -82,7 +49,12 @@ export async function deliverUntilAcked<T, S>(options: {
     attempts.push({
       delivered: delivered.map((item) => item.id),
       reported,
-      expected: expectedReport(kind, delivered, (spec) => options.fails(step, spec)),
+      expected: expectedFailures(
+        kind,
+        delivered,
+        (item) => options.fails(step, item.spec),
+        (item) => item.spec.group,
+      ),
     });
     reportedItems = delivered.filter((item) => reported.includes(item.id));
     if (kind === 'kinesis') {
