@@ -1,32 +1,12 @@
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
-
-const QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:ilogtail-ingest';
+import type { SQSEvent } from 'aws-lambda';
+import { sqsMessage } from '../../test/helpers/events.ts';
 
 /**
  * A standard-queue SQS event as Lambda delivers it, one message per body, in order. Message ids
  * are UUID-shaped and sort in event order (the naive function names its objects by them).
  */
 export function sqsEvent(bodies: readonly string[]): SQSEvent {
-  return {
-    Records: bodies.map(
-      (body, i): SQSRecord => ({
-        messageId: messageId(0, i),
-        receiptHandle: `AQEB${Buffer.from(`receipt-${i}`).toString('base64')}`,
-        body,
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: '1700000000000',
-          SenderId: 'AIDAIENQZJOLO23YVJ4VO',
-          ApproximateFirstReceiveTimestamp: '1700000000001',
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: QUEUE_ARN,
-        awsRegion: 'us-east-1',
-      }),
-    ),
-  };
+  return { Records: bodies.map((body, i) => sqsMessage(body, { messageId: messageId(0, i) })) };
 }
 
 /**
