@@ -93,9 +93,12 @@ export class EncodeError extends LogGroupFlusherError {
 /** Invalid configuration. `variable` names the environment variable or option at fault. */
 export class ConfigError extends LogGroupFlusherError {
   readonly variable: string;
+  /** What is wrong with it, without the variable's name (the message is `variable: detail`). */
+  readonly detail: string;
   constructor(variable: string, detail: string, options?: { cause?: unknown }) {
     super(`${variable}: ${detail}`, options);
     this.variable = variable;
+    this.detail = detail;
   }
 }
 

@@ -86,11 +86,10 @@ function build(flusher: FlusherDescription, index: number, aws: Env, file: strin
     const fromEnvironment =
       !Object.hasOwn(flusher.settings, error.variable) && Object.hasOwn(aws, error.variable);
     const option = fromEnvironment ? undefined : optionForVariable(flusher.kind, error.variable);
-    const prefix = `${error.variable}: `;
-    if (option === undefined || !error.message.startsWith(prefix)) {
+    if (option === undefined) {
       const origin = fromEnvironment ? ' (set in the process environment)' : '';
       throw pipelineConfigError(file, where, `${error.message}${origin}`, error);
     }
-    throw pipelineConfigError(file, `${where}.${option}`, error.message.slice(prefix.length), error);
+    throw pipelineConfigError(file, `${where}.${option}`, error.detail, error);
   }
 }
