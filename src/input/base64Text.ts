@@ -31,6 +31,39 @@ export function isBase64Text(bytes: Uint8Array): boolean {
   return padding > 0 ? (symbols + padding) % 4 === 0 : symbols % 4 !== 1;
 }
 
+/** Leading bytes that must all be base64 symbols before the whole payload is converted to be checked natively. */
+const PREFIX_BYTES = 32;
+
+/**
+ * What `bytes` decodes to when it is base64 text ({@link isBase64Text}), else `undefined`. Text
+ * as encoders write it (standard alphabet, padding, no line breaks) is recognised natively: only
+ * such text decodes and re-encodes to itself. That took 0.45 ms per 240 KB SQS body where the
+ * byte loop and the decode took 0.7–1.2 ms (BENCHMARKS.md, batch shapes); other text (URL-safe,
+ * wrapped, unpadded) and binary payloads go through the loop, which a binary payload usually
+ * leaves within a few bytes.
+ *
+ * @example
+ * ```ts
+ * base64TextBytes(Buffer.from('aGk=')); // <Buffer 68 69>
+ * base64TextBytes(Buffer.from([0x0a, 0x05])); // undefined
+ * ```
+ */
+export function base64TextBytes(bytes: Uint8Array): Uint8Array | undefined {
+  if (startsWithSymbols(bytes)) {
+    const text = bufferView(bytes).toString('latin1');
+    const decoded = Buffer.from(text, 'base64');
+    if (decoded.toString('base64') === text) return decoded;
+  }
+  return isBase64Text(bytes) ? decodeBase64Text(bytes) : undefined;
+}
+
+function startsWithSymbols(bytes: Uint8Array): boolean {
+  if (bytes.length === 0) return false;
+  const end = Math.min(bytes.length, PREFIX_BYTES);
+  for (let i = 0; i < end; i++) if (CLASS[bytes[i]!] !== 1) return false;
+  return true;
+}
+
 /** Decode text accepted by {@link isBase64Text} (Node skips the line breaks). */
 export function decodeBase64Text(bytes: Uint8Array): Uint8Array {
   return Buffer.from(bufferView(bytes).toString('latin1'), 'base64');

@@ -7,7 +7,7 @@ import {
   UnsupportedFormatError,
 } from '../errors.ts';
 import type { LogGroup } from '../protocol/LogGroup.ts';
-import { decodeBase64Text, isBase64Text } from './base64Text.ts';
+import { base64TextBytes } from './base64Text.ts';
 import { compressionOf, decompress } from './decompress.ts';
 import { describePrefix } from './describeBytes.ts';
 import { decodeJsonPayload, type JsonKind } from './jsonPayload.ts';
@@ -131,7 +131,8 @@ function decodeLayer(bytes: Uint8Array, layer: Layer): DecodedPayload {
     });
   }
   if (layer.format !== InputFormat.protobuf && looksLikeJsonText(bytes)) return decodeJsonText(bytes, layer);
-  if (!layer.base64 && layer.compressions === 0 && isBase64Text(bytes)) return decodeBase64(bytes, layer);
+  const base64Decoded = !layer.base64 && layer.compressions === 0 ? base64TextBytes(bytes) : undefined;
+  if (base64Decoded !== undefined) return decodeBase64(bytes, base64Decoded, layer);
   if (!acceptsProtobuf(layer)) {
     throw new UnsupportedFormatError(
       `input format ${layer.format} expects JSON text (or base64 or compressed JSON), got ${describePrefix(bytes)}${after(layer)}`,
@@ -163,9 +164,9 @@ function json(bytes: Uint8Array, layer: Layer): DecodedPayload {
   return { groups, format: named(layer, format), control, decodedBytes: bytes.length };
 }
 
-function decodeBase64(bytes: Uint8Array, layer: Layer): DecodedPayload {
+function decodeBase64(bytes: Uint8Array, decoded: Uint8Array, layer: Layer): DecodedPayload {
   try {
-    return decodeLayer(decodeBase64Text(bytes), {
+    return decodeLayer(decoded, {
       ...layer,
       base64: true,
       envelopes: [...layer.envelopes, 'base64'],

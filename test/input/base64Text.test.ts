@@ -1,0 +1,49 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { base64TextBytes, decodeBase64Text, isBase64Text } from '../../src/input/base64Text.ts';
+
+/** The rule the native shortcut must keep: the byte loop, then Node's decode. */
+const byLoop = (bytes: Uint8Array) => (isBase64Text(bytes) ? decodeBase64Text(bytes) : undefined);
+
+/** Base64 text as producers write it, and as some bend it: URL-safe, unpadded, wrapped, broken. */
+const base64Variants = fc
+  .tuple(
+    fc.uint8Array({ maxLength: 300 }),
+    fc.constantFrom('plain', 'urlSafe', 'unpadded', 'wrapped', 'trailingNewline', 'badChar', 'extraPad'),
+    fc.nat(),
+  )
+  .map(([data, variant, at]) => {
+    const text = Buffer.from(data).toString('base64');
+    const cut = text.length === 0 ? 0 : at % text.length;
+    const bent = {
+      plain: text,
+      urlSafe: Buffer.from(data).toString('base64url'),
+      unpadded: text.replace(/=+$/, ''),
+      wrapped: text.replace(/(.{76})/g, '$1\r\n'),
+      trailingNewline: `${text}\n`,
+      badChar: `${text.slice(0, cut)}!${text.slice(cut)}`,
+      extraPad: `${text}=`,
+    }[variant]!;
+    return Buffer.from(bent, 'latin1');
+  });
+
+describe('base64TextBytes', () => {
+  it('decodes exactly what the byte loop accepts, to the same bytes', () => {
+    fc.assert(
+      fc.property(fc.oneof(base64Variants, fc.uint8Array({ maxLength: 300 })), (bytes) => {
+        const expected = byLoop(bytes);
+        const actual = base64TextBytes(bytes);
+        if (expected === undefined) expect(actual).toBeUndefined();
+        else expect(Buffer.from(actual!).equals(Buffer.from(expected))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('recognises canonical text, and leaves protobuf and empty payloads alone', () => {
+    expect(Buffer.from(base64TextBytes(Buffer.from('aGk='))!).toString()).toBe('hi');
+    expect(base64TextBytes(Buffer.from([0x0a, 0x05, 0x12, 0x03]))).toBeUndefined();
+    expect(base64TextBytes(new Uint8Array(0))).toBeUndefined();
+    expect(base64TextBytes(Buffer.from('===='))).toBeUndefined();
+  });
+});
