@@ -34,9 +34,8 @@ export function estimateRawBytes(groups: readonly LogGroup[]): number {
     }
     // Logs still encoded: their protobuf size stands for their contents (its tags and lengths
     // take the place of the per-pair allowance), so they need not be decoded to be counted.
-    encoded.starts.forEach((start, i) => {
-      total += LOG_OVERHEAD + meta + encoded.ends[i]! - start;
-    });
+    const { starts, ends } = encoded;
+    for (let i = 0; i < starts.length; i++) total += LOG_OVERHEAD + meta + ends[i]! - starts[i]!;
   }
   return total;
 }

@@ -96,7 +96,19 @@ export function partitionRecordIds(
 ): readonly string[] | undefined {
   if (recordIds === undefined || recordIds.length === 0) return undefined;
   if (recordIds.length !== groupCount) return [...new Set(recordIds)];
-  return [...new Set(partition.slices.map((slice) => recordIds[slice.groupIndex]!))];
+  // A record's groups are usually next to each other: its repeats are dropped before the Set.
+  const ids: string[] = [];
+  const seen = new Set<string>();
+  let last: string | undefined;
+  for (const { groupIndex } of partition.slices) {
+    const id = recordIds[groupIndex]!;
+    if (id === last) continue;
+    last = id;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    ids.push(id);
+  }
+  return ids;
 }
 
 /** Content-Type, Content-Encoding and metadata of a partition's object. */

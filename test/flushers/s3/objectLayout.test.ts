@@ -112,6 +112,11 @@ describe('partitionRecordIds', () => {
       ['r1', 'r3'],
       ['r2', 'r3'],
     ]);
+    // Repeats next to each other and apart: a record of several groups, then one seen before.
+    const again = [early, early, both, early, late];
+    expect(
+      partitionByHour(again).map((p) => partitionRecordIds(p, ['r1', 'r1', 'r2', 'r1', 'r2'], again.length)),
+    ).toEqual([['r1', 'r2'], ['r2']]);
   });
 
   it('falls back to every id when the lengths disagree, and to undefined without ids', () => {
