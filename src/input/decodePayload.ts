@@ -62,7 +62,8 @@ export interface DecodedPayload {
 interface Layer {
   format: InputFormat;
   limit: number;
-  envelopes: readonly string[];
+  /** Envelopes peeled so far, outermost first, joined by `+` (`''`: none). */
+  envelopes: string;
   base64: boolean;
   compressions: number;
 }
@@ -102,7 +103,7 @@ export function decodePayload(bytes: Uint8Array, options: DecodeOptions): Decode
       `expected a positive integer of bytes, got ${String(limit)}`,
     );
   }
-  return decodeLayer(bytes, { format, limit, envelopes: [], base64: false, compressions: 0 });
+  return decodeLayer(bytes, { format, limit, envelopes: '', base64: false, compressions: 0 });
 }
 
 function decodeLayer(bytes: Uint8Array, layer: Layer): DecodedPayload {
@@ -126,7 +127,7 @@ function decodeLayer(bytes: Uint8Array, layer: Layer): DecodedPayload {
     }
     return decodeLayer(decompress(bytes, compression, layer.limit), {
       ...layer,
-      envelopes: [...layer.envelopes, compression],
+      envelopes: enveloped(layer, compression),
       compressions: layer.compressions + 1,
     });
   }
@@ -169,7 +170,7 @@ function decodeBase64(bytes: Uint8Array, decoded: Uint8Array, layer: Layer): Dec
     return decodeLayer(decoded, {
       ...layer,
       base64: true,
-      envelopes: [...layer.envelopes, 'base64'],
+      envelopes: enveloped(layer, 'base64'),
     });
   } catch (base64Error) {
     // Text made only of base64 characters is almost surely base64; a raw protobuf that happens to
@@ -206,9 +207,14 @@ function acceptsProtobuf(layer: Layer): boolean {
 }
 
 function named(layer: Layer, format: string): string {
-  return layer.envelopes.length === 0 ? format : [...layer.envelopes, format].join('+');
+  return enveloped(layer, format);
 }
 
 function after(layer: Layer): string {
-  return layer.envelopes.length === 0 ? '' : ` after ${layer.envelopes.join('+')}`;
+  return layer.envelopes === '' ? '' : ` after ${layer.envelopes}`;
+}
+
+/** The layer's envelopes, then `name`, joined by `+`: a string per record, not an array and a join. */
+function enveloped(layer: Layer, name: string): string {
+  return layer.envelopes === '' ? name : `${layer.envelopes}+${name}`;
 }
