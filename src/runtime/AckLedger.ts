@@ -1,3 +1,4 @@
+import { keepShapeAlive } from '../shared/keepShapeAlive.ts';
 import type { SourceRecord } from '../sources/SourceRecord.ts';
 
 /** What became of one record in this invocation. */
@@ -13,15 +14,25 @@ export const Outcome = {
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
-interface Entry {
-  readonly record: SourceRecord;
-  outcome: Outcome;
+/**
+ * A record's state. A class, one instance kept for the process's life: V8 then keeps the shape
+ * every method below was optimized for across full garbage collections (keepShapeAlive); as an
+ * object literal it died with each batch's ledger, and the next batch recompiled them all.
+ */
+class Entry {
+  outcome: Outcome = Outcome.pending;
   /** Flush groups holding part of this record's data that have not resolved yet. */
-  pendingGroups: number;
-  reason: string | undefined;
+  pendingGroups = 0;
+  reason: string | undefined = undefined;
   /** An earlier record of its order key failed: none of its data may be flushed anywhere now. */
-  blocked: boolean;
+  blocked = false;
+
+  constructor(readonly record: SourceRecord) {}
 }
+
+const isAcked = (outcome: Outcome) => outcome === Outcome.durable || outcome === Outcome.quarantined;
+const isNotAcked = (outcome: Outcome) => !isAcked(outcome);
+const isFailed = (outcome: Outcome) => outcome === Outcome.failed;
 
 /**
  * One per invocation: record → outcome. The batch response is built from this alone. A record is
@@ -31,13 +42,9 @@ export class AckLedger {
   readonly #entries: Entry[];
 
   constructor(readonly records: readonly SourceRecord[]) {
-    this.#entries = records.map((record) => ({
-      record,
-      outcome: Outcome.pending,
-      pendingGroups: 0,
-      reason: undefined,
-      blocked: false,
-    }));
+    // Loops and module-level predicates, not closures made per call (see keepShapeAlive.ts).
+    this.#entries = [];
+    for (const record of records) this.#entries.push(new Entry(record));
   }
 
   outcome(record: SourceRecord): Outcome {
@@ -96,9 +103,9 @@ export class AckLedger {
   /** Records that must be delivered again, in event order, with ordering applied (see {@link applyOrder}). */
   notAcked(): SourceRecord[] {
     this.applyOrder();
-    return this.#entries
-      .filter((e) => e.outcome !== Outcome.durable && e.outcome !== Outcome.quarantined)
-      .map((e) => e.record);
+    const notAcked: SourceRecord[] = [];
+    for (const entry of this.#entries) if (!isAcked(entry.outcome)) notAcked.push(entry.record);
+    return notAcked;
   }
 
   /**
@@ -107,12 +114,12 @@ export class AckLedger {
    * counts as not acked.
    */
   applyOrder(): void {
-    this.#block((outcome) => outcome !== Outcome.durable && outcome !== Outcome.quarantined);
+    this.#block(isNotAcked);
   }
 
   /** Mid-invocation: fail every record that follows an already failed one of the same order key. */
   blockAfterFailures(): void {
-    this.#block((outcome) => outcome === Outcome.failed);
+    this.#block(isFailed);
   }
 
   #block(blocks: (outcome: Outcome) => boolean): void {
@@ -138,3 +145,6 @@ export class AckLedger {
     return counts;
   }
 }
+
+// Any record will do: the kept entry holds the shape, not the record.
+keepShapeAlive(new AckLedger([{} as SourceRecord]));

@@ -1,6 +1,7 @@
 import { DeadlineError } from '../errors.ts';
 import type { Flusher, FlusherLogger } from '../flusher/Flusher.ts';
 import { raceAbort } from '../flusher/FlusherLifecycle.ts';
+import type { LogGroup } from '../protocol/LogGroup.ts';
 import { describeError } from '../shared/describeError.ts';
 import type { SourceRecord } from '../sources/SourceRecord.ts';
 import type { AckLedger } from './AckLedger.ts';
@@ -75,12 +76,21 @@ export async function flushCall(
 ): Promise<void> {
   const { ledger, signal, logger } = deps;
   ledger.blockAfterFailures();
-  const records = call.records.filter((record) => ledger.mayFlush(record));
+  // Loops, not closures made per call (see keepShapeAlive.ts).
+  const records: SourceRecord[] = [];
+  for (const record of call.records) if (ledger.mayFlush(record)) records.push(record);
   if (records.length === 0) return;
-  const items =
-    records.length === call.records.length
-      ? call.items
-      : call.items.filter((item) => ledger.mayFlush(item.record));
+  let items = call.items;
+  if (records.length !== call.records.length) {
+    items = [];
+    for (const item of call.items) if (ledger.mayFlush(item.record)) items.push(item);
+  }
+  const groups: LogGroup[] = [];
+  const recordIds: string[] = [];
+  for (const { group, record } of items) {
+    groups.push(group);
+    recordIds.push(record.id);
+  }
   const { project, logstore, configName, logstoreKey } = call.destination;
   const where = { flusher: slot.name, project, logstore };
   const failAll = (reason: string) => {
@@ -102,13 +112,7 @@ export async function flushCall(
   }
   const started = performance.now();
   try {
-    const flushing = flusher.flush(
-      project,
-      logstore,
-      configName,
-      items.map((item) => item.group),
-      { signal, recordIds: items.map((item) => item.record.id), logstoreKey },
-    );
+    const flushing = flusher.flush(project, logstore, configName, groups, { signal, recordIds, logstoreKey });
     await raceAbort(flushing, signal, () => new DeadlineError('deadline reached during flush'));
     for (const record of records) ledger.groupDurable(record);
     deps.delivered.push({ slot, destinationKey: call.destinationKey, records });

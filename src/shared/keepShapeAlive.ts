@@ -10,6 +10,12 @@ const kept: object[] = [];
  * as 40 instead of 25 ms to write the 6 MB batch's lines, and zlib starved of its second core
  * (BENCHMARKS.md). One kept instance keeps the shape, and the optimized code, alive.
  *
+ * Closures made per call fare the same: an arrow function passed to `map` inside a function that
+ * runs once per batch keeps its optimized code only while an instance of it lives, so after a full
+ * GC each batch compiled its new ones again (`--trace-opt` on the shape grid showed the ledger's,
+ * the sources' and the flush call's closures recompiled after every forced GC: BENCHMARKS.md,
+ * issue 15). The per-record loops of a batch are plain loops or call module-level functions.
+ *
  * @example
  * ```ts
  * keepShapeAlive(new ProtoReader(new Uint8Array(0)));

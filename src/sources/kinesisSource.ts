@@ -14,7 +14,11 @@ export function kinesisRecords(event: KinesisStreamEvent): SourceRecord[] {
   // Every record of a batch names the same shard: its order key is built once, not per record.
   let lastShard: string | undefined;
   let lastOrderKey = '';
-  return event.Records.map((record, index) => {
+  // A loop, not a closure made per call (see keepShapeAlive.ts).
+  const records: SourceRecord[] = [];
+  for (let index = 0; index < event.Records.length; index++) {
+    // Malformed events may hold null entries: `kinesis` is checked before anything else is read.
+    const record = event.Records[index]!;
     const kinesis = record?.kinesis;
     if (typeof kinesis?.sequenceNumber !== 'string' || kinesis.sequenceNumber === '') {
       throw new InvalidEventError(`Kinesis record ${index} has no sequenceNumber`);
@@ -26,8 +30,9 @@ export function kinesisRecords(event: KinesisStreamEvent): SourceRecord[] {
       lastShard = shard;
       lastOrderKey = `shard:${shard || record.eventSourceARN || 'unknown'}`;
     }
-    return new KinesisSourceRecord(kinesis.sequenceNumber, index, lastOrderKey, data);
-  });
+    records.push(new KinesisSourceRecord(kinesis.sequenceNumber, index, lastOrderKey, data));
+  }
+  return records;
 }
 
 /** Whether `eventID` names the non-empty `shard` (which holds no colon) before its first colon. */

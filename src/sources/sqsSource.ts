@@ -13,20 +13,26 @@ export const SQS_ROUTING_ATTRIBUTES = ['project', 'logstore', 'configName', 'log
 export function sqsRecords(event: SQSEvent): SourceRecord[] {
   if (!event || !Array.isArray(event.Records))
     throw new InvalidEventError('SQS event without a Records array');
-  return event.Records.map((message, index) => {
+  // A loop, not a closure made per call (see keepShapeAlive.ts).
+  const records: SourceRecord[] = [];
+  for (let index = 0; index < event.Records.length; index++) {
+    const message = event.Records[index];
     if (typeof message?.messageId !== 'string' || message.messageId === '') {
       throw new InvalidEventError(`SQS record ${index} has no messageId`);
     }
     const body = typeof message.body === 'string' ? message.body : '';
     const groupId = message.attributes?.MessageGroupId;
-    return new SqsSourceRecord(
-      message.messageId,
-      index,
-      groupId ? `fifo:${groupId}` : undefined,
-      sqsRouting(message),
-      body,
+    records.push(
+      new SqsSourceRecord(
+        message.messageId,
+        index,
+        groupId ? `fifo:${groupId}` : undefined,
+        sqsRouting(message),
+        body,
+      ),
     );
-  });
+  }
+  return records;
 }
 
 /** Routing of a message without routing attributes (most of them): one shared, frozen object. */
