@@ -78,11 +78,13 @@ export function partitionByHour(groups: readonly LogGroup[], folders?: Partition
   // partition, found without building a key per log (the shape grid's batches of one-log groups
   // measured the per-log keys, closures and index arrays: BENCHMARKS.md, issue 15).
   let last: { hour: number; values: string; partition: MutablePartition } | undefined;
-  groups.forEach((group, groupIndex) => {
+  // A loop, not a closure made per call (see keepShapeAlive.ts).
+  for (let groupIndex = 0; groupIndex < groups.length; groupIndex++) {
+    const group = groups[groupIndex]!;
     const encoded = encodedLogs(group);
     const logs = encoded === undefined ? group.logs : undefined;
     const times = encoded?.times ?? logs!.map((log) => log.time);
-    if (times.length === 0) return;
+    if (times.length === 0) continue;
     const groupValues = level === 'group' ? valuesOf(group, undefined) : '';
     if (level !== 'log') {
       const hour = commonHour(times, groupIndex);
@@ -95,7 +97,7 @@ export function partitionByHour(groups: readonly LogGroup[], folders?: Partition
           { groupIndex, group, logCount: times.length, logs, encoded, logIndexes: undefined },
           times,
         );
-        return;
+        continue;
       }
     }
     const hours = times.map((time, logIndex) => hourOf(time, groupIndex, logIndex));
@@ -125,7 +127,7 @@ export function partitionByHour(groups: readonly LogGroup[], folders?: Partition
         indexes.map((i) => times[i]!),
       );
     }
-  });
+  }
   return [...byKey.values()].sort((a, b) => a.hour - b.hour);
 }
 
