@@ -26,7 +26,7 @@ export interface TimingOptions {
  * collected on the next one's clock. Returns milliseconds per run, by variant name.
  */
 export function timeRounds(variants: readonly Variant[], options: TimingOptions): Map<string, number[]> {
-  const gc = (globalThis as { gc?: () => void }).gc;
+  const gc = forcedGc();
   const check = (variant: Variant, result: number): void => {
     if (result !== options.expect)
       throw new Error(`${variant.name} returned ${result}, expected ${options.expect}`);
@@ -65,7 +65,7 @@ export async function timeRoundsAsync(
   variants: readonly AsyncVariant[],
   options: TimingOptions,
 ): Promise<Map<string, number[]>> {
-  const gc = (globalThis as { gc?: () => void }).gc;
+  const gc = forcedGc();
   const check = (variant: AsyncVariant, result: number): void => {
     if (result !== options.expect)
       throw new Error(`${variant.name} returned ${result}, expected ${options.expect}`);
@@ -104,4 +104,15 @@ export function mbPerSecond(bytes: number, milliseconds: number): number {
 export function round(value: number): number {
   const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
   return Number(value.toFixed(digits));
+}
+
+/**
+ * The full GC run before each timed run: `global.gc` (with `--expose-gc`), or none with
+ * `BENCH_NO_FORCED_GC=1`. A Lambda function is never collected between invocations on purpose, and
+ * a forced collection costs the run after it more than its pauses (BENCHMARKS.md, batch shapes):
+ * the variable measures how much.
+ */
+function forcedGc(): (() => void) | undefined {
+  if (process.env.BENCH_NO_FORCED_GC === '1') return undefined;
+  return (globalThis as { gc?: () => void }).gc;
 }
