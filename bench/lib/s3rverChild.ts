@@ -1,9 +1,26 @@
 /**
  * Child process of `startS3rverProcess`: s3rver (test/fixtures/s3/startS3rver.ts) on a loopback
  * port. Answers no commands; exits when its stdin ends.
+ *
+ * Its store goes to a memory-backed directory (`/dev/shm`) when the machine has one: on the disk,
+ * the naive function's thousands of small objects left writeback behind that slowed every later
+ * upload, this project's ones included (`kinesis-1000`: 1.91–1.96× the floor with the store on
+ * disk, 1.51–1.53× on tmpfs, same code, interleaved runs; BENCHMARKS.md). S3 has no such disk in
+ * the path of a PutObject.
  */
+import { accessSync, constants } from 'node:fs';
 import { startS3rver } from '../../test/fixtures/s3/startS3rver.ts';
 import { serveCommands } from './childServer.ts';
+
+/** A memory-backed directory for the store, when there is one (Linux). */
+const MEMORY_DIRECTORY = '/dev/shm';
+
+try {
+  accessSync(MEMORY_DIRECTORY, constants.W_OK);
+  process.env.TMPDIR = MEMORY_DIRECTORY;
+} catch {
+  // No tmpfs here: the store stays in the usual temporary directory.
+}
 
 const server = await startS3rver(process.argv.slice(2));
 serveCommands(

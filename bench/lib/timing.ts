@@ -17,16 +17,22 @@ export interface TimingOptions {
   runs: number;
   /** What every `run` must return. */
   expect: number;
+  /**
+   * A full GC before each timed run (default: true, when the process runs with `--expose-gc`).
+   * False leaves collection to V8 as in a Lambda function, where nothing forces one between
+   * invocations: see {@link forcedGc}.
+   */
+  forcedGc?: boolean;
 }
 
 /**
  * Time every variant `runs` times, round-robin (A B C A B C ...), so a burst of load from other
  * work on the shared machine spreads over all variants instead of skewing one. When the process
- * runs with `--expose-gc`, a full GC before each timed run keeps one variant's garbage from being
+ * runs with `--expose-gc`, a full GC before each timed run (unless `forcedGc` is false) keeps one variant's garbage from being
  * collected on the next one's clock. Returns milliseconds per run, by variant name.
  */
 export function timeRounds(variants: readonly Variant[], options: TimingOptions): Map<string, number[]> {
-  const gc = forcedGc();
+  const perRun = gcBeforeRuns(options);
   const check = (variant: Variant, result: number): void => {
     if (result !== options.expect)
       throw new Error(`${variant.name} returned ${result}, expected ${options.expect}`);
@@ -37,7 +43,7 @@ export function timeRounds(variants: readonly Variant[], options: TimingOptions)
   const times = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
   for (let round = 0; round < options.runs; round++) {
     for (const variant of variants) {
-      gc?.();
+      perRun?.();
       const start = process.hrtime.bigint();
       const result = variant.run();
       const elapsed = process.hrtime.bigint() - start;
@@ -65,7 +71,7 @@ export async function timeRoundsAsync(
   variants: readonly AsyncVariant[],
   options: TimingOptions,
 ): Promise<Map<string, number[]>> {
-  const gc = forcedGc();
+  const perRun = gcBeforeRuns(options);
   const check = (variant: AsyncVariant, result: number): void => {
     if (result !== options.expect)
       throw new Error(`${variant.name} returned ${result}, expected ${options.expect}`);
@@ -77,7 +83,7 @@ export async function timeRoundsAsync(
   for (let round = 0; round < options.runs; round++) {
     for (const variant of variants) {
       if (round >= (variant.runs ?? options.runs)) continue;
-      gc?.();
+      perRun?.();
       const start = process.hrtime.bigint();
       const result = await variant.run();
       const elapsed = process.hrtime.bigint() - start;
@@ -107,12 +113,23 @@ export function round(value: number): number {
 }
 
 /**
- * The full GC run before each timed run: `global.gc` (with `--expose-gc`), or none with
- * `BENCH_NO_FORCED_GC=1`. A Lambda function is never collected between invocations on purpose, and
- * a forced collection costs the run after it more than its pauses (BENCHMARKS.md, batch shapes):
- * the variable measures how much.
+ * `global.gc` when the process runs with `--expose-gc`. A collection forced before a run leaves V8
+ * a heap limit close to what survived it, so a run that allocates a few MB (a decoded batch, its
+ * JSON Lines buffers) starts a whole major GC of its own (marking on V8's helper threads, then a
+ * pause), which a run that allocates almost nothing (the gzip floor) never does: on the shape grid
+ * it added 11–13 ms of helper-thread CPU to each 6 MB batch (BENCHMARKS.md, batch shapes).
  */
-function forcedGc(): (() => void) | undefined {
-  if (process.env.BENCH_NO_FORCED_GC === '1') return undefined;
+function exposedGc(): (() => void) | undefined {
   return (globalThis as { gc?: () => void }).gc;
+}
+
+/**
+ * The GC to run before each timed run (`options.forcedGc`, default true), or none: then one runs
+ * now, before the warm-up, to clear what came before (a check's garbage).
+ */
+function gcBeforeRuns(options: TimingOptions): (() => void) | undefined {
+  const gc = exposedGc();
+  if (options.forcedGc !== false) return gc;
+  gc?.();
+  return undefined;
 }
