@@ -85,12 +85,6 @@ export async function flushCall(
     items = [];
     for (const item of call.items) if (ledger.mayFlush(item.record)) items.push(item);
   }
-  const groups: LogGroup[] = [];
-  const recordIds: string[] = [];
-  for (const { group, record } of items) {
-    groups.push(group);
-    recordIds.push(record.id);
-  }
   const { project, logstore, configName, logstoreKey } = call.destination;
   const where = { flusher: slot.name, project, logstore };
   const failAll = (reason: string) => {
@@ -109,6 +103,12 @@ export async function flushCall(
     slot.metrics.add(Metric.notReady, 1);
     failAll(`flusher ${slot.name} not ready for ${project}/${logstore}`);
     return;
+  }
+  const groups: LogGroup[] = [];
+  const recordIds: string[] = [];
+  for (const { group, record } of items) {
+    groups.push(group);
+    recordIds.push(record.id);
   }
   const started = performance.now();
   try {
