@@ -38,9 +38,9 @@ const PREFIX_BYTES = 32;
  * What `bytes` decodes to when it is base64 text ({@link isBase64Text}), else `undefined`. Text
  * as encoders write it (standard alphabet, padding, no line breaks) is recognised natively: only
  * such text decodes and re-encodes to itself. That took 0.45 ms per 240 KB SQS body where the
- * byte loop and the decode took 0.7–1.2 ms (BENCHMARKS.md, batch shapes); other text (URL-safe,
- * wrapped, unpadded) and binary payloads go through the loop, which a binary payload usually
- * leaves within a few bytes.
+ * byte loop and the decode took 0.7–1.2 ms (BENCHMARKS.md, batch shapes). Other text goes through
+ * the loop: unpadded text at once (its length is no multiple of 4), URL-safe or wrapped text after
+ * the native attempt fails, and a binary payload, which the loop usually leaves within a few bytes.
  *
  * @example
  * ```ts
@@ -49,7 +49,7 @@ const PREFIX_BYTES = 32;
  * ```
  */
 export function base64TextBytes(bytes: Uint8Array): Uint8Array | undefined {
-  if (startsWithSymbols(bytes)) {
+  if (mayBeCanonical(bytes)) {
     const text = bufferView(bytes).toString('latin1');
     const decoded = Buffer.from(text, 'base64');
     if (decoded.toString('base64') === text) return decoded;
@@ -57,8 +57,9 @@ export function base64TextBytes(bytes: Uint8Array): Uint8Array | undefined {
   return isBase64Text(bytes) ? decodeBase64Text(bytes) : undefined;
 }
 
-function startsWithSymbols(bytes: Uint8Array): boolean {
-  if (bytes.length === 0) return false;
+/** Whether `bytes` may be canonical base64: a non-empty multiple of 4 bytes, starting with symbols. */
+function mayBeCanonical(bytes: Uint8Array): boolean {
+  if (bytes.length === 0 || bytes.length % 4 !== 0) return false;
   const end = Math.min(bytes.length, PREFIX_BYTES);
   for (let i = 0; i < end; i++) if (CLASS[bytes[i]!] !== 1) return false;
   return true;

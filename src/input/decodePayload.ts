@@ -162,7 +162,7 @@ function decodeJsonText(bytes: Uint8Array, layer: Layer): DecodedPayload {
 
 function json(bytes: Uint8Array, layer: Layer): DecodedPayload {
   const { groups, format, control } = decodeJsonPayload(bytes, layer.format as JsonKind);
-  return { groups, format: named(layer, format), control, decodedBytes: bytes.length };
+  return { groups, format: enveloped(layer, format), control, decodedBytes: bytes.length };
 }
 
 function decodeBase64(bytes: Uint8Array, decoded: Uint8Array, layer: Layer): DecodedPayload {
@@ -189,7 +189,7 @@ function decodeBase64(bytes: Uint8Array, decoded: Uint8Array, layer: Layer): Dec
 function decodeProtobuf(bytes: Uint8Array, layer: Layer): DecodedPayload {
   try {
     const { groups, shape } = decodeProtobufPayload(bytes);
-    return { groups, format: named(layer, shape), control: false, decodedBytes: bytes.length };
+    return { groups, format: enveloped(layer, shape), control: false, decodedBytes: bytes.length };
   } catch (error) {
     // Bytes that cannot even start a LogGroupList or LogGroup are "not our format", not "broken".
     if (error instanceof DecodeError && !PROTOBUF_FIRST_BYTES.has(bytes[0]!)) {
@@ -204,10 +204,6 @@ function decodeProtobuf(bytes: Uint8Array, layer: Layer): DecodedPayload {
 
 function acceptsProtobuf(layer: Layer): boolean {
   return layer.format === InputFormat.auto || layer.format === InputFormat.protobuf;
-}
-
-function named(layer: Layer, format: string): string {
-  return enveloped(layer, format);
 }
 
 function after(layer: Layer): string {

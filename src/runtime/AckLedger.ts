@@ -15,9 +15,10 @@ export const Outcome = {
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
 /**
- * A record's state. A class, one instance kept for the process's life: V8 then keeps the shape
- * every method below was optimized for across full garbage collections (keepShapeAlive); as an
- * object literal it died with each batch's ledger, and the next batch recompiled them all.
+ * A record's state. A class, one instance kept for the process's life, so V8 keeps the shape the
+ * methods below are optimized for across full garbage collections (keepShapeAlive): as an object
+ * literal, with a full GC forced before each batch, `--trace-opt` showed them compiled again for
+ * every batch (BENCHMARKS.md, issue 15).
  */
 class Entry {
   outcome: Outcome = Outcome.pending;

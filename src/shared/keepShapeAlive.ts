@@ -10,11 +10,11 @@ const kept: object[] = [];
  * as 40 instead of 25 ms to write the 6 MB batch's lines, and zlib starved of its second core
  * (BENCHMARKS.md). One kept instance keeps the shape, and the optimized code, alive.
  *
- * Closures made per call fare the same: an arrow function passed to `map` inside a function that
- * runs once per batch keeps its optimized code only while an instance of it lives, so after a full
- * GC each batch compiled its new ones again (`--trace-opt` on the shape grid showed the ledger's,
- * the sources' and the flush call's closures recompiled after every forced GC: BENCHMARKS.md,
- * issue 15). The per-record loops of a batch are plain loops or call module-level functions.
+ * Closures made per call were seen to fare the same: with a full GC forced before each batch,
+ * `--trace-opt` on the shape grid showed the arrow functions passed to `map` and `filter` in the
+ * ledger, the sources and the flush call compiled again for every batch (BENCHMARKS.md, issue 15),
+ * and no longer once they were plain loops. The per-record loops of those, and of
+ * `partitionByHour`'s usual path, are plain loops or call module-level functions.
  *
  * @example
  * ```ts

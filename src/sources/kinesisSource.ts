@@ -17,18 +17,17 @@ export function kinesisRecords(event: KinesisStreamEvent): SourceRecord[] {
   // A loop, not a closure made per call (see keepShapeAlive.ts).
   const records: SourceRecord[] = [];
   for (let index = 0; index < event.Records.length; index++) {
-    // Malformed events may hold null entries: `kinesis` is checked before anything else is read.
-    const record = event.Records[index]!;
+    const record = event.Records[index];
     const kinesis = record?.kinesis;
     if (typeof kinesis?.sequenceNumber !== 'string' || kinesis.sequenceNumber === '') {
       throw new InvalidEventError(`Kinesis record ${index} has no sequenceNumber`);
     }
     const data = typeof kinesis.data === 'string' ? kinesis.data : '';
-    const eventID = record.eventID;
+    const eventID = record?.eventID;
     if (!sameShard(eventID, lastShard)) {
       const shard = typeof eventID === 'string' ? shardOf(eventID) : undefined;
       lastShard = shard;
-      lastOrderKey = `shard:${shard || record.eventSourceARN || 'unknown'}`;
+      lastOrderKey = `shard:${shard || record?.eventSourceARN || 'unknown'}`;
     }
     records.push(new KinesisSourceRecord(kinesis.sequenceNumber, index, lastOrderKey, data));
   }
