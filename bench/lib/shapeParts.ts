@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import { compressBody } from '../../src/flushers/s3/compressBody.ts';
@@ -16,6 +17,8 @@ export interface ShapePartsInput {
   readonly sqs: boolean;
   /** The objects this project stored for the batch (gzip JSON Lines), to upload again. */
   readonly objects: readonly Buffer[];
+  /** Their JSON Lines, which `build` must produce (checked once, before any timing). */
+  readonly jsonl: Buffer;
   readonly client: S3Client;
   readonly bucket: string;
   readonly keyPrefix: string;
@@ -33,14 +36,15 @@ const DECODE_OPTIONS = { format: InputFormat.auto, maxDecompressedBytes: DEFAULT
  * `upload` (a `PutObject` of each object this project stored). An object can be built only once
  * its records are decoded and uploaded only once it is built (its key names its content), so their
  * sum bounds an invocation of this design from below; the rest of `ours` is routing, the ack
- * ledger, middy and Powertools, and garbage collection.
+ * ledger, middy and Powertools, and garbage collection. Before returning, one `build` is checked
+ * to produce exactly `jsonl`.
  *
  * @example
  * ```ts
- * const variants = [ours, floor, ...shapeParts({ event, sqs: false, objects, client, bucket: 'b', keyPrefix: 'parts/', project: 'p', logstore: 'l' })];
+ * const parts = await shapeParts({ event, sqs: false, objects, jsonl, client, bucket: 'b', keyPrefix: 'parts/', project: 'p', logstore: 'l' });
  * ```
  */
-export function shapeParts(input: ShapePartsInput): AsyncVariant[] {
+export async function shapeParts(input: ShapePartsInput): Promise<AsyncVariant[]> {
   const decode = (): LogGroup[] => {
     const records = input.sqs
       ? sqsRecords(input.event as SQSEvent)
@@ -50,18 +54,23 @@ export function shapeParts(input: ShapePartsInput): AsyncVariant[] {
     );
   };
   const partitions = partitionByHour(decode());
+  const build = () =>
+    Promise.all(
+      partitions.map((partition) =>
+        compressBody(encodePartition(partition, 'jsonl', input.project, input.logstore), 'gzip'),
+      ),
+    );
+  const built = Buffer.concat((await build()).map(({ body }) => gunzipSync(body)));
+  if (!built.equals(input.jsonl))
+    throw new Error('shapeParts: build made other JSON Lines than the handler stored');
   let uploads = 0;
   return [
     { name: 'decode', run: async () => countLogs(decode()) },
     {
       name: 'build',
       run: async () => {
-        let logs = 0;
-        for (const partition of partitions) {
-          await compressBody(encodePartition(partition, 'jsonl', input.project, input.logstore), 'gzip');
-          logs += partition.logCount;
-        }
-        return logs;
+        await build();
+        return partitions.reduce((logs, partition) => logs + partition.logCount, 0);
       },
     },
     {

@@ -20,7 +20,7 @@ export interface TimingOptions {
   /**
    * A full GC before each timed run (default: true, when the process runs with `--expose-gc`).
    * False leaves collection to V8 as in a Lambda function, where nothing forces one between
-   * invocations: see {@link forcedGc}.
+   * invocations: see {@link gcBeforeRuns}.
    */
   forcedGc?: boolean;
 }
@@ -113,22 +113,15 @@ export function round(value: number): number {
 }
 
 /**
- * `global.gc` when the process runs with `--expose-gc`. A collection forced before a run leaves V8
- * a heap limit close to what survived it, so a run that allocates a few MB (a decoded batch, its
- * JSON Lines buffers) starts a whole major GC of its own (marking on V8's helper threads, then a
- * pause), which a run that allocates almost nothing (the gzip floor) never does: on the shape grid
- * it added 11–13 ms of helper-thread CPU to each 6 MB batch (BENCHMARKS.md, batch shapes).
- */
-function exposedGc(): (() => void) | undefined {
-  return (globalThis as { gc?: () => void }).gc;
-}
-
-/**
- * The GC to run before each timed run (`options.forcedGc`, default true), or none: then one runs
- * now, before the warm-up, to clear what came before (a check's garbage).
+ * The GC to run before each timed run (`options.forcedGc`, default true; `global.gc`, present with
+ * `--expose-gc`), or none: then one runs now, before the warm-up, to clear what came before (a
+ * check's garbage). Seen on the shape grid (BENCHMARKS.md, batch shapes): after a forced GC, a run
+ * that allocates a few MB (a decoded batch, its JSON Lines buffers) went through a whole major GC
+ * of its own (`--trace-gc`: a Mark-Compact in every such run; 11–13 ms more CPU on V8's helper
+ * threads per 6 MB batch), which a run allocating almost nothing (the gzip floor) never did.
  */
 function gcBeforeRuns(options: TimingOptions): (() => void) | undefined {
-  const gc = exposedGc();
+  const gc = (globalThis as { gc?: () => void }).gc;
   if (options.forcedGc !== false) return gc;
   gc?.();
   return undefined;
