@@ -32,6 +32,11 @@ export function resource(template: Template, id: string): Resource {
   return found;
 }
 
+/** The environment variables of function resource `id`. */
+export function functionEnvironment(template: Template, id: string): Record<string, unknown> {
+  return (resource(template, id).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+}
+
 /** The physical name CloudFormation would give `id`, from its name property. */
 function physicalName(template: Template, id: string): string {
   const { Type, Properties } = resource(template, id);

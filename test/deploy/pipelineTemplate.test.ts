@@ -1,6 +1,6 @@
 // `serverless package --param pipelineConfig=…` (osls, offline): a pipeline of S3 and CloudWatch
 // Logs flushers deployed from infra/pipelines/archive-and-search.yaml.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,8 +8,15 @@ import { parsePipelineConfig } from '../../src/config/parsePipelineConfig.ts';
 import { pipelineFromConfig } from '../../src/config/pipelineFromConfig.ts';
 import { cloudWatchConfigFromEnv } from '../../src/flushers/cloudwatch/config.ts';
 import { s3ConfigFromEnv } from '../../src/flushers/s3/config.ts';
-import { isAllowed, PSEUDO, policyStatements, resource, type Template } from './cloudFormation.ts';
-import { packageArgs, runServerless, STAGE } from './runServerless.ts';
+import {
+  functionEnvironment,
+  isAllowed,
+  PSEUDO,
+  policyStatements,
+  resource,
+  type Template,
+} from './cloudFormation.ts';
+import { packageArgs, packageTemplate, runServerless, STAGE } from './runServerless.ts';
 import { zipEntries } from './zipEntries.ts';
 
 const PIPELINE = 'infra/pipelines/archive-and-search.yaml';
@@ -22,17 +29,12 @@ let template: Template;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sls-pipeline-'));
-  const run = await runServerless(packageArgs(dir, [`pipelineConfig=${PIPELINE}`]));
-  if (run.code !== 0)
-    throw new Error(`serverless package failed (${run.code}):\n${run.stdout}\n${run.stderr}`);
-  template = JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
+  template = await packageTemplate(dir, [`pipelineConfig=${PIPELINE}`]);
 }, 180_000);
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-function functionEnv(id: string): Record<string, unknown> {
-  return (resource(template, id).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-}
+const functionEnv = (id: string) => functionEnvironment(template, id);
 
 async function packagedPipeline(name: string): Promise<string> {
   const entries = await zipEntries(join(dir, `${name}.zip`));

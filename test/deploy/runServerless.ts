@@ -2,8 +2,9 @@
 // credentials, and every AWS endpoint pointed at a closed loopback port, so a command that tried
 // to reach AWS would fail at once instead of passing on a machine with network access.
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PSEUDO } from './cloudFormation.ts';
+import { PSEUDO, type Template } from './cloudFormation.ts';
 
 export const REPO_ROOT = join(import.meta.dirname, '../..');
 const SERVERLESS = join(REPO_ROOT, 'node_modules/osls/bin/serverless.js');
@@ -55,4 +56,15 @@ export function packageArgs(dir: string, params: readonly string[]): string[] {
     dir,
     ...params.flatMap((param) => ['--param', param]),
   ];
+}
+
+/**
+ * `serverless package` of stage {@link STAGE} into `dir` with `params`; the compiled template, or a
+ * thrown error with serverless's output when packaging failed.
+ */
+export async function packageTemplate(dir: string, params: readonly string[]): Promise<Template> {
+  const run = await runServerless(packageArgs(dir, params));
+  if (run.code !== 0)
+    throw new Error(`serverless package failed (${run.code}):\n${run.stdout}\n${run.stderr}`);
+  return JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
 }

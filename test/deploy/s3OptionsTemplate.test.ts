@@ -1,7 +1,7 @@
 // `serverless package` with the S3 object options set (osls, offline): the role gains exactly the
 // KMS and tagging grants they need, scoped to the key and the bucket's key prefix; and bad option
 // values stop the packaging, naming the variable.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import {
   resource,
   type Template,
 } from './cloudFormation.ts';
-import { packageArgs, runServerless, STAGE } from './runServerless.ts';
+import { packageArgs, packageTemplate, runServerless, STAGE } from './runServerless.ts';
 
 const REGION = PSEUDO['AWS::Region'];
 const KEY_ARN = `arn:aws:kms:${REGION}:${PSEUDO['AWS::AccountId']}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -26,23 +26,18 @@ let template: Template;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sls-s3-options-'));
-  const run = await runServerless(
-    packageArgs(dir, [
-      's3StorageClass=STANDARD_IA',
-      's3Sse=aws:kms',
-      `s3SseKmsKeyId=${KEY_ARN}`,
-      's3SseBucketKey=true',
-      's3ObjectTags=team=logs&cost-center=4711',
-      's3Format=parquet',
-      's3Compression=none',
-      's3ParquetColumns=status',
-      's3KeyTemplate={project}/{logstore}/{contents.status}/dt={dt}/hour={hour}/',
-      's3MaxPartitions=10',
-    ]),
-  );
-  if (run.code !== 0)
-    throw new Error(`serverless package failed (${run.code}):\n${run.stdout}\n${run.stderr}`);
-  template = JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
+  template = await packageTemplate(dir, [
+    's3StorageClass=STANDARD_IA',
+    's3Sse=aws:kms',
+    `s3SseKmsKeyId=${KEY_ARN}`,
+    's3SseBucketKey=true',
+    's3ObjectTags=team=logs&cost-center=4711',
+    's3Format=parquet',
+    's3Compression=none',
+    's3ParquetColumns=status',
+    's3KeyTemplate={project}/{logstore}/{contents.status}/dt={dt}/hour={hour}/',
+    's3MaxPartitions=10',
+  ]);
 }, 180_000);
 
 afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 // `serverless package` (osls, offline, dummy credentials) and the CloudFormation template it writes.
 // Packaging takes a few seconds and runs once for the whole file.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import {
 import { s3ConfigFromEnv } from '../../src/flushers/s3/config.ts';
 import {
   asList,
+  functionEnvironment,
   isAllowed,
   PSEUDO,
   policyStatements,
@@ -20,7 +21,7 @@ import {
   resourcesOfType,
   type Template,
 } from './cloudFormation.ts';
-import { packageArgs, runServerless, STAGE } from './runServerless.ts';
+import { packageTemplate, STAGE } from './runServerless.ts';
 import { zipEntries } from './zipEntries.ts';
 
 const FUNCTIONS = { sqs: 'SqsLambdaFunction', kinesis: 'KinesisLambdaFunction' } as const;
@@ -62,18 +63,12 @@ let template: Template;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sls-package-'));
   // The destination is one parameter: package with the non-default one to show it flows through.
-  const run = await runServerless(packageArgs(dir, ['flusher=cloudwatch-logs']));
-  if (run.code !== 0)
-    throw new Error(`serverless package failed (${run.code}):\n${run.stdout}\n${run.stderr}`);
-  template = JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
+  template = await packageTemplate(dir, ['flusher=cloudwatch-logs']);
 }, 180_000);
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-function functionEnv(id: string): Record<string, unknown> {
-  const environment = resource(template, id).Properties.Environment as { Variables: Record<string, unknown> };
-  return environment.Variables;
-}
+const functionEnv = (id: string) => functionEnvironment(template, id);
 
 function stringEnv(id: string): Record<string, string> {
   return Object.fromEntries(Object.entries(functionEnv(id)).map(([key, value]) => [key, String(value)]));
