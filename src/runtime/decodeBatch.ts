@@ -14,8 +14,14 @@ const DECODE_SLICE_MS = 20;
 
 /** A batch decoded: each good record with its groups, and the poison ones with why. */
 export interface DecodedBatch {
-  readonly decoded: { record: SourceRecord; groups: LogGroup[] }[];
+  readonly decoded: DecodedRecord[];
   readonly poison: { record: SourceRecord; error: PoisonRecordError }[];
+}
+
+/** A record decoded, with its LogGroups in payload order. */
+export interface DecodedRecord {
+  readonly record: SourceRecord;
+  readonly groups: readonly LogGroup[];
 }
 
 /**
@@ -35,8 +41,8 @@ export interface DecodedBatch {
  * ```
  */
 export async function decodeBatch(ledger: AckLedger, deps: BatchDependencies): Promise<DecodedBatch> {
-  const decoded: { record: SourceRecord; groups: LogGroup[] }[] = [];
-  const poison: { record: SourceRecord; error: PoisonRecordError }[] = [];
+  const decoded: DecodedBatch['decoded'] = [];
+  const poison: DecodedBatch['poison'] = [];
   const pace = new Pacer(DECODE_SLICE_MS, new DecodeCounts(deps.metrics));
   const { records } = ledger;
   let held = 0;

@@ -2,6 +2,7 @@ import { type FlusherMatch, matches } from '../pipeline/PipelineFlusher.ts';
 import type { KeyValue, LogGroup } from '../protocol/LogGroup.ts';
 import { keepShapeAlive } from '../shared/keepShapeAlive.ts';
 import type { Routing, SourceRecord } from '../sources/SourceRecord.ts';
+import type { DecodedRecord } from './decodeBatch.ts';
 import { type Destination, destinationKey, hasRoutingTag, resolveDestination } from './routing.ts';
 
 /** One LogGroup of one record, as it goes into a flush. */
@@ -59,7 +60,7 @@ export interface PlanFlusher {
  * ```
  */
 export function planDelivery(
-  decoded: readonly { record: SourceRecord; groups: readonly LogGroup[] }[],
+  decoded: readonly DecodedRecord[],
   defaults: Destination,
   flushers: readonly PlanFlusher[],
   { orderAcrossDestinations = true }: { readonly orderAcrossDestinations?: boolean } = {},

@@ -10,7 +10,8 @@ import type { AckLedger } from './AckLedger.ts';
 import { type BatchMetrics, Metric } from './BatchMetrics.ts';
 import { decodeBatch } from './decodeBatch.ts';
 import type { FlusherSlot } from './FlusherSlot.ts';
-import { type DeliveredPart, flushCall, InitAttempts } from './flushCall.ts';
+import { type DeliveredPart, flushCall } from './flushCall.ts';
+import { InitAttempts } from './InitAttempts.ts';
 import { planDelivery } from './planDelivery.ts';
 import type { Destination } from './routing.ts';
 
