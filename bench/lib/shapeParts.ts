@@ -54,6 +54,7 @@ export async function shapeParts(input: ShapePartsInput): Promise<AsyncVariant[]
     );
   };
   const partitions = partitionByHour(decode());
+  const logs = partitions.reduce((sum, partition) => sum + partition.logCount, 0);
   const build = () =>
     Promise.all(
       partitions.map((partition) =>
@@ -70,7 +71,7 @@ export async function shapeParts(input: ShapePartsInput): Promise<AsyncVariant[]
       name: 'build',
       run: async () => {
         await build();
-        return partitions.reduce((logs, partition) => logs + partition.logCount, 0);
+        return logs;
       },
     },
     {
@@ -85,7 +86,7 @@ export async function shapeParts(input: ShapePartsInput): Promise<AsyncVariant[]
           });
           await input.client.send(command);
         }
-        return partitions.reduce((logs, partition) => logs + partition.logCount, 0);
+        return logs;
       },
     },
   ];
