@@ -1,4 +1,5 @@
 import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
+import { SQS_MAX_MESSAGE_BYTES } from '../../src/cli/recordLimits.ts';
 import { encodeLogGroupList } from '../../src/protocol/encodeLogGroup.ts';
 import { aggregateKpl } from '../../test/helpers/kplAggregator.ts';
 import { kinesisEvent } from './kinesisBatch.ts';
@@ -42,12 +43,6 @@ export interface ShapeBatch {
   readonly eventBytes: number;
 }
 
-/**
- * Largest SQS message body (256 KiB), what every queue accepts (src/cli/recordLimits.ts: a queue
- * may allow 1 MiB since August 2025). Ten such messages are the largest 10-message batch.
- */
-const SQS_MAX_BODY_BYTES = 262_144;
-
 /** `--quick`: every shape shrunk to a few records of a few logs. */
 const QUICK = { records: 3, userRecords: 3, logsPerGroup: 2 } as const;
 
@@ -83,7 +78,7 @@ export function shapeBatch(shape: BatchShape, seed: number, quick: boolean): Sha
   };
   if (shape.source === ShapeSource.sqs) {
     const bodies = payloads.map((payload) => Buffer.from(payload).toString('base64'));
-    const tooLarge = bodies.find((body) => body.length > SQS_MAX_BODY_BYTES);
+    const tooLarge = bodies.find((body) => body.length > SQS_MAX_MESSAGE_BYTES);
     if (tooLarge !== undefined)
       throw new Error(`${shape.name}: a body of ${tooLarge.length} bytes is over 256 KiB`);
     const event = sqsEvent(bodies);

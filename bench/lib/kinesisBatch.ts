@@ -1,4 +1,5 @@
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { KINESIS_MAX_RECORD_BYTES } from '../../src/cli/recordLimits.ts';
 import { encodeLogGroupList } from '../../src/protocol/encodeLogGroup.ts';
 import { countLogs, webAccessLogGroups } from './webAccessLogs.ts';
 
@@ -63,9 +64,6 @@ export function kinesisBatch(options: KinesisBatchOptions): KinesisBatch {
   }
   return { ...kinesisEvent(payloads), groups: groups.length, logs: countLogs(groups) };
 }
-
-/** Kinesis's limit on one record: data blob plus partition key, 1 MiB. */
-export const KINESIS_MAX_RECORD_BYTES = 1_048_576;
 
 /**
  * One shard's Kinesis event carrying `payloads` as its records' data, in order, with increasing

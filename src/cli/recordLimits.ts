@@ -4,8 +4,7 @@ import type { Log, LogGroup } from '../protocol/LogGroup.ts';
 /**
  * Kinesis Data Streams' limit on one record: 1,048,576 bytes (1 MiB) of data blob plus partition
  * key, as PutRecord and PutRecords enforce it on a stream with the default maximum record size
- * (a stream can be raised to 10 MiB with UpdateMaxRecordSize; nothing here assumes that). The
- * benchmarks carry their own copy (bench/lib/kinesisBatch.ts) of the same value.
+ * (a stream can be raised to 10 MiB with UpdateMaxRecordSize; nothing here assumes that).
  */
 export const KINESIS_MAX_RECORD_BYTES = 1_048_576;
 
