@@ -16,6 +16,9 @@ export type PipelineFail = (where: string, detail: string) => never;
 
 const FLUSHER_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
+/** Keys of a flusher entry that are not options of its Type. */
+const ENTRY_KEYS = ['Type', 'Name', 'Match'];
+
 /** One flusher of a validated pipeline file, not built yet. */
 export interface FlusherDescription {
   /** Unique in the pipeline: the `Name` given, or the default one. */
@@ -126,7 +129,7 @@ function flusherSettings(
   const refused = REFUSED_FLUSHER_OPTIONS[kind];
   const settings: Record<string, string> = {};
   for (const [key, value] of Object.entries(head.entry)) {
-    if (key === 'Type' || key === 'Name' || key === 'Match' || ignored.includes(key)) continue;
+    if (ENTRY_KEYS.includes(key) || ignored.includes(key)) continue;
     const variable = Object.hasOwn(options, key) ? options[key] : undefined;
     if (variable !== undefined) {
       settings[variable] =
@@ -135,7 +138,7 @@ function flusherSettings(
     } else if (Object.hasOwn(refused, key)) {
       fail(where(key), `not supported by ${head.type}: ${refused[key]}`);
     } else {
-      const known = ['Type', 'Name', 'Match', ...Object.keys(options), ...ignored];
+      const known = [...ENTRY_KEYS, ...Object.keys(options), ...ignored];
       const close = known.find((option) => option.toLowerCase() === key.toLowerCase());
       fail(
         where(key),
