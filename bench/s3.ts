@@ -17,7 +17,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { localLambdaContext } from '../src/cli/localLambdaContext.ts';
 import { s3Config } from '../src/flushers/s3/config.ts';
 import { createS3Destination } from '../src/flushers/s3/createS3Destination.ts';
@@ -37,7 +36,7 @@ import {
 } from './lib/kinesisBatch.ts';
 import { naiveKinesisToS3Handler } from './lib/naiveKinesisToS3.ts';
 import { benchArgs, progress, report } from './lib/result.ts';
-import { listKeys, readObject } from './lib/s3Objects.ts';
+import { listKeys, putObjects, readObject } from './lib/s3Objects.ts';
 import { s3rverClient, s3rverClientConfig, startS3rverProcess } from './lib/s3rverProcess.ts';
 import { mbPerSecond, median, round, timeRoundsAsync } from './lib/timing.ts';
 import { countLogs } from './lib/webAccessLogs.ts';
@@ -166,11 +165,7 @@ try {
     {
       name: 'upload',
       run: async () => {
-        for (const [i, object] of ourObjects.entries()) {
-          await s3.client.send(
-            new PutObjectCommand({ Bucket: BUCKET, Key: `upload/${++uploads}-${i}`, Body: object }),
-          );
-        }
+        await putObjects(s3.client, BUCKET, `upload/${++uploads}-`, ourObjects);
         return batch.logs;
       },
     },

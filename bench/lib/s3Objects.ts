@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 /**
  * Every key under `prefix`, sorted. Pages with ListObjects (v1) markers: s3rver's ListObjectsV2
@@ -18,6 +18,18 @@ export async function listKeys(client: S3Client, bucket: string, prefix: string)
     marker = keys.at(-1);
   }
   return keys.sort();
+}
+
+/** PutObject of each of `objects` in turn, under `${keyPrefix}${i}`: the upload part of a benchmark. */
+export async function putObjects(
+  client: S3Client,
+  bucket: string,
+  keyPrefix: string,
+  objects: readonly Buffer[],
+): Promise<void> {
+  for (const [i, object] of objects.entries()) {
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${keyPrefix}${i}`, Body: object }));
+  }
 }
 
 /** The stored bytes of one object (as written: still compressed). */

@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import { compressBody } from '../../src/flushers/s3/compressBody.ts';
 import { encodePartition } from '../../src/flushers/s3/encodePartition.ts';
@@ -8,6 +8,7 @@ import { DEFAULT_MAX_DECOMPRESSED_BYTES, decodePayload, InputFormat } from '../.
 import type { LogGroup } from '../../src/protocol/LogGroup.ts';
 import { kinesisRecords } from '../../src/sources/kinesisSource.ts';
 import { sqsRecords } from '../../src/sources/sqsSource.ts';
+import { putObjects } from './s3Objects.ts';
 import type { AsyncVariant } from './timing.ts';
 import { countLogs } from './webAccessLogs.ts';
 
@@ -77,15 +78,7 @@ export async function shapeParts(input: ShapePartsInput): Promise<AsyncVariant[]
     {
       name: 'upload',
       run: async () => {
-        uploads++;
-        for (const [i, object] of input.objects.entries()) {
-          const command = new PutObjectCommand({
-            Bucket: input.bucket,
-            Key: `${input.keyPrefix}${uploads}-${i}`,
-            Body: object,
-          });
-          await input.client.send(command);
-        }
+        await putObjects(input.client, input.bucket, `${input.keyPrefix}${++uploads}-`, input.objects);
         return logs;
       },
     },
