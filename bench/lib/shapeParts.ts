@@ -30,6 +30,22 @@ export interface ShapePartsInput {
 const DECODE_OPTIONS = { format: InputFormat.auto, maxDecompressedBytes: DEFAULT_MAX_DECOMPRESSED_BYTES };
 
 /**
+ * The LogGroups of an event as the runtime decodes them: its source records, KPL de-aggregation,
+ * `decodePayload` of every payload (format detection on), in order.
+ *
+ * @example
+ * ```ts
+ * const groups = decodeEvent(kinesisEvent, false);
+ * ```
+ */
+export function decodeEvent(event: KinesisStreamEvent | SQSEvent, sqs: boolean): LogGroup[] {
+  const records = sqs ? sqsRecords(event as SQSEvent) : kinesisRecords(event as KinesisStreamEvent);
+  return records.flatMap((record) =>
+    record.payloads().flatMap((payload) => decodePayload(payload, DECODE_OPTIONS).groups),
+  );
+}
+
+/**
  * The three steps every invocation of the S3 path takes one after the other, each timed alone
  * with the runtime's and the flusher's own code: `decode` (the event's source records, KPL
  * de-aggregation, `decodePayload` of every payload), `build` (the batch's objects: JSON Lines +
@@ -46,14 +62,7 @@ const DECODE_OPTIONS = { format: InputFormat.auto, maxDecompressedBytes: DEFAULT
  * ```
  */
 export async function shapeParts(input: ShapePartsInput): Promise<AsyncVariant[]> {
-  const decode = (): LogGroup[] => {
-    const records = input.sqs
-      ? sqsRecords(input.event as SQSEvent)
-      : kinesisRecords(input.event as KinesisStreamEvent);
-    return records.flatMap((record) =>
-      record.payloads().flatMap((payload) => decodePayload(payload, DECODE_OPTIONS).groups),
-    );
-  };
+  const decode = () => decodeEvent(input.event, input.sqs);
   const partitions = partitionByHour(decode());
   const logs = partitions.reduce((sum, partition) => sum + partition.logCount, 0);
   const build = () =>
