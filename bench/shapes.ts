@@ -20,6 +20,7 @@ import { createS3Destination } from '../src/flushers/s3/createS3Destination.ts';
 import { createKinesisHandler, createSqsHandler } from '../src/runtime/handlers.ts';
 import { type BatchShape, describeShape, ShapeSource, shapeBatch } from './lib/batchShapes.ts';
 import { cpuMetered } from './lib/cpuTime.ts';
+import { discardingFlusher } from './lib/discardingFlusher.ts';
 import { withFreshSequenceNumbers } from './lib/kinesisBatch.ts';
 import { naiveKinesisToS3Handler, naiveSqsToS3Handler } from './lib/naiveKinesisToS3.ts';
 import { benchArgs, progress, report } from './lib/result.ts';
@@ -48,6 +49,8 @@ const MIN_NAIVE_RUNS = 2;
 const BUCKET = 'bench';
 /** The floor timed again in the parts' rounds, which "build ÷ floor" and "parts ÷ floor" use. */
 const PARTS_FLOOR = 'partsFloor';
+/** The handler with a flusher that stores nothing, timed in the parts' rounds ("runtime ÷ floor"). */
+const RUNTIME = 'runtime';
 const PROJECT = 'shop';
 const LOGSTORE = 'nginx-access';
 
@@ -286,6 +289,18 @@ async function measure(shape: BatchShape, seed: number): Promise<ShapeResult> {
     project: PROJECT,
     logstore: LOGSTORE,
   });
+  // The same handler with a flusher that stores nothing: what an invocation costs besides its parts.
+  // Its events are made at its first (warm-up) run, so they do not add to the heap ours runs with.
+  const discarding = discardingFlusher();
+  const runtimeOptions = { ...options, flusher: discarding };
+  let runtimeInvoker: (() => Promise<number>) | undefined;
+  const runtime = () => {
+    runtimeInvoker ??= invoker(
+      sqs ? createSqsHandler(runtimeOptions) : createKinesisHandler(runtimeOptions),
+      timing.warmup + timing.runs,
+    );
+    return runtimeInvoker();
+  };
   const wanted = (variant: { name: string }) =>
     onlyVariants === undefined || onlyVariants.includes(variant.name);
   // The parts go in rounds of their own, with a floor of their own: in the same rounds as ours,
@@ -298,7 +313,7 @@ async function measure(shape: BatchShape, seed: number): Promise<ShapeResult> {
         : []),
       { name: 'floor', run: floor },
     ],
-    [...parts, { name: PARTS_FLOOR, run: floor }],
+    [...parts, { name: RUNTIME, run: runtime }, { name: PARTS_FLOOR, run: floor }],
   ].map((variants) => variants.filter(wanted));
   const variants = rounds.flat();
   const metered = cpuMetered(variants);
@@ -308,6 +323,12 @@ async function measure(shape: BatchShape, seed: number): Promise<ShapeResult> {
     const timed = metered.variants.filter(({ name }) => names.has(name));
     if (timed.length === 0) continue;
     for (const entry of await timeRoundsAsync(timed, { ...timing, expect: batch.logs })) times.set(...entry);
+  }
+  const runtimeRuns = times.has(RUNTIME) ? timing.warmup + timing.runs : 0;
+  if (discarding.logs() !== batch.logs * runtimeRuns) {
+    throw new Error(
+      `${shape.name}: the discarding flusher got ${discarding.logs()} logs in ${runtimeRuns} runs`,
+    );
   }
   await sleep(50);
   const gcTimes = metered.gcMs();
@@ -375,6 +396,7 @@ const rows = results.map((r) => {
     ratio(perRound(r.timesMs.ours, r.timesMs.floor)),
     ratio(fastest(r, ['build'])),
     ratio(fastest(r, PARTS)),
+    ratio(fastest(r, [RUNTIME])),
     round(ms('naive')),
     r.timesMs.naive === undefined ? '–' : r.timesMs.naive.length,
     ratio(perRound(r.timesMs.naive, r.timesMs.ours)),
@@ -414,6 +436,7 @@ report({
     'ours ÷ floor',
     'build ÷ floor',
     'parts ÷ floor',
+    'runtime ÷ floor',
     'naive ms',
     'naive runs',
     'naive ÷ ours',
@@ -434,6 +457,7 @@ report({
           `Both functions stored byte-identical JSON Lines on every shape; ours one object per batch, the naive function one per record (${results.map((r) => `${r.shape.name} ${r.objects.naive}`).join(', ')}).`,
           `Events as Lambda would deliver them: ${results.map((r) => `${r.shape.name} ${(r.eventBytes / 1e6).toFixed(1)} MB`).join(', ')}. The 10,000-record shapes' JSON is over Lambda's 6 MB payload limit (each record's metadata is ~450 B): Lambda would deliver about 6,000 of these records per invocation, at the same cost per record.`,
           `"build" is the batch's objects built alone (JSON Lines + gzip with the flusher's own code, on every core), "parts" the sum of decoding the event's records, that build and the upload of the stored objects; each part is timed alone (bench/lib/shapeParts.ts) in rounds of their own with a floor of their own, and both columns take each part's fastest run over that floor's median. Every invocation runs the three one after the other, so "parts ÷ floor" bounds "ours ÷ floor" from below in this design. Parts over ${TARGET.floorRatio}× the floor: ${partsOver.length === 0 ? 'none' : partsOver.map((p) => `\`${p.name}\` ${ratio(p.value)}`).join(', ')}.`,
+          `"runtime" is the same handler with a flusher that stores nothing (bench/lib/discardingFlusher.ts), timed in the parts' rounds: decoding, routing, the ack ledger, the response and their garbage. An invocation runs it, the build and the upload one after the other, so their sum is the tighter bound: ${results.map((r) => `\`${r.shape.name}\` ${ratio(fastest(r, [RUNTIME, 'build', 'upload']))}`).join(', ')}.`,
           `CPU is the process's (all threads: zlib's pool, GC helpers) on ${availableParallelism()} cores; below 1,769 MB a Lambda function has less than one vCPU and pays for CPU time rather than wall time (cost section).`,
         ],
   data: results,
