@@ -4,7 +4,8 @@ import { keepShapeAlive } from '../shared/keepShapeAlive.ts';
 import { decodeLogAt } from './decodeLogGroup.ts';
 import type { EncodedLogs } from './encodedLogs.ts';
 import type { LogGroup } from './LogGroup.ts';
-import { type LogLineFormatter, logLineFormatter, logLineMiddle, plainPrefixes } from './logLine.ts';
+import { LogLineMiddleBytes } from './LogLineMiddleBytes.ts';
+import { type LogLineFormatter, logLineFormatter, plainPrefixes } from './logLine.ts';
 import { LogRanges, MAX_RANGED_PAIRS, NO_TIME_NS, readLogRanges } from './logRanges.ts';
 import { ProtoReader } from './ProtoReader.ts';
 
@@ -18,11 +19,6 @@ const ESCAPES: readonly (Uint8Array | undefined)[] = Array.from({ length: 0x80 }
 const MAX_BYTES_PER_BYTE = 6;
 /** Room for what a line adds beyond its Log's bytes: `{"time":`, `,"timeNs":`, braces, newline. */
 const LINE_OVERHEAD = 64;
-
-/** Initial room for a group's middle (meta and tags as JSON): grown when a group needs more. */
-const MIDDLE_BYTES = 1024;
-/** UTF-8 needs at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
-const MAX_UTF8_BYTES_PER_CHAR = 3;
 
 /** Shared by every writer: used only inside one synchronous `write`, so writers never interleave on it. */
 const RANGES = new LogRanges(MAX_RANGED_PAIRS);
@@ -56,9 +52,8 @@ export class EncodedLogLineWriter {
   #bytes: Buffer;
   readonly #project: string;
   readonly #logstore: string;
-  /** The group's {@link logLineMiddle} as UTF-8, in the first `#middleLength` bytes (reused from group to group). */
-  #middle: Buffer = Buffer.allocUnsafe(MIDDLE_BYTES);
-  #middleLength = 0;
+  /** The group's meta fields and tags as they go into each of its lines, from pieces kept from group to group. */
+  readonly #middle: LogLineMiddleBytes;
   readonly #reader: ProtoReader;
   /** The last key order seen, as bytes, and its `{"key":"` / `,"key":"` prefixes (`undefined`: not plain). */
   #keys: Uint8Array[] = [];
@@ -72,7 +67,8 @@ export class EncodedLogLineWriter {
     this.#project = project;
     this.#logstore = logstore;
     this.#reader = new ProtoReader(encoded.bytes);
-    this.#writeMiddle();
+    this.#middle = new LogLineMiddleBytes(project, logstore);
+    this.#middle.set(group);
   }
 
   /**
@@ -87,20 +83,13 @@ export class EncodedLogLineWriter {
     this.#bytes = bufferView(encoded.bytes);
     this.#reader.reset(encoded.bytes);
     this.#format = undefined;
-    this.#writeMiddle();
-  }
-
-  #writeMiddle(): void {
-    const middle = logLineMiddle(this.#group, this.#project, this.#logstore);
-    const room = middle.length * MAX_UTF8_BYTES_PER_CHAR;
-    if (room > this.#middle.length) this.#middle = Buffer.allocUnsafe(room);
-    this.#middleLength = this.#middle.write(middle, 0, 'utf8');
+    this.#middle.set(group);
   }
 
   /** Bytes that {@link write} may need for log `index` (an upper bound). */
   maxBytes(index: number): number {
     const size = this.#encoded.ends[index]! - this.#encoded.starts[index]!;
-    return MAX_BYTES_PER_BYTE * size + this.#middleLength + LINE_OVERHEAD;
+    return MAX_BYTES_PER_BYTE * size + this.#middle.length + LINE_OVERHEAD;
   }
 
   /** Write log `index`'s line and its `\n` at `out[pos]` (room: {@link maxBytes}); returns the end. */
@@ -116,8 +105,9 @@ export class EncodedLogLineWriter {
     let o = copy(TIME_PREFIX, out, pos);
     o = writeUint32(ranges.time, out, o);
     if (ranges.timeNs !== NO_TIME_NS) o = writeUint32(ranges.timeNs, out, copy(TIME_NS_PREFIX, out, o));
-    this.#middle.copy(out, o, 0, this.#middleLength);
-    o += this.#middleLength; // the full length even if cut short, so the check below sees it
+    const middle = this.#middle;
+    middle.bytes.copy(out, o, 0, middle.length);
+    o += middle.length; // the full length even if cut short, so the check below sees it
     if (ranges.count === 0) out[o++] = OPEN_BRACE;
     for (let i = 0; i < ranges.count; i++) {
       o = writeStringBody(bytes, ranges.valueStart[i]!, ranges.valueEnd[i]!, out, copy(prefixes[i]!, out, o));
