@@ -49,19 +49,45 @@ const PREFIX_BYTES = 32;
  * ```
  */
 export function base64TextBytes(bytes: Uint8Array): Uint8Array | undefined {
-  if (mayBeCanonical(bytes)) {
-    const text = bufferView(bytes).toString('latin1');
-    const decoded = Buffer.from(text, 'base64');
-    if (decoded.toString('base64') === text) return decoded;
+  if (mayBeCanonical(bytes.length, (i) => bytes[i]!)) {
+    const decoded = canonicalDecode(bufferView(bytes).toString('latin1'));
+    if (decoded !== undefined) return decoded;
   }
   return isBase64Text(bytes) ? decodeBase64Text(bytes) : undefined;
 }
 
-/** Whether `bytes` may be canonical base64: a non-empty multiple of 4 bytes, starting with symbols. */
-function mayBeCanonical(bytes: Uint8Array): boolean {
-  if (bytes.length === 0 || bytes.length % 4 !== 0) return false;
-  const end = Math.min(bytes.length, PREFIX_BYTES);
-  for (let i = 0; i < end; i++) if (CLASS[bytes[i]!] !== 1) return false;
+/**
+ * What `text` decodes to when it is base64 as encoders write it (standard alphabet, padding, no
+ * line breaks), else `undefined`: {@link base64TextBytes}'s native check, for a payload that is
+ * already a string (an SQS body), without converting it to bytes and back first.
+ *
+ * @example
+ * ```ts
+ * canonicalBase64Bytes('aGk='); // <Buffer 68 69>
+ * canonicalBase64Bytes('aGk'); // undefined: not padded (base64TextBytes accepts it)
+ * ```
+ */
+export function canonicalBase64Bytes(text: string): Uint8Array | undefined {
+  return mayBeCanonical(text.length, (i) => text.charCodeAt(i)) ? canonicalDecode(text) : undefined;
+}
+
+/** Only canonical text decodes and re-encodes to itself. */
+function canonicalDecode(text: string): Buffer | undefined {
+  const decoded = Buffer.from(text, 'base64');
+  return decoded.toString('base64') === text ? decoded : undefined;
+}
+
+/**
+ * Whether text of `length` units may be canonical base64: a non-empty multiple of 4, starting with
+ * symbols (up to its last two units, which may be padding).
+ */
+function mayBeCanonical(length: number, unitAt: (index: number) => number): boolean {
+  if (length === 0 || length % 4 !== 0) return false;
+  const end = Math.min(length - 2, PREFIX_BYTES);
+  for (let i = 0; i < end; i++) {
+    const unit = unitAt(i);
+    if (unit > 0xff || CLASS[unit] !== 1) return false;
+  }
   return true;
 }
 

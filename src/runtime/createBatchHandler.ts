@@ -54,7 +54,7 @@ export function createBatchHandler<TEvent, TResponse>(
   );
   if (options.shutdownHook) installShutdownHook(options.shutdownTimeoutMs, flusherLogger);
   const decodeOptions = { format: options.inputFormat, maxDecompressedBytes: options.maxDecompressedBytes };
-  const decode = (bytes: Uint8Array) => decodePayload(bytes, decodeOptions);
+  const decode = (payload: Uint8Array | string) => decodePayload(payload, decodeOptions);
 
   const handle = async (event: TEvent, context: Context): Promise<TResponse> => {
     const records = adapter.records(event);

@@ -21,7 +21,7 @@ export interface BatchDependencies {
   /** The pipeline's flushers (one for a single-flusher deployment). */
   readonly flushers: readonly FlusherSlot[];
   readonly defaults: Destination;
-  readonly decode: (bytes: Uint8Array) => DecodedPayload;
+  readonly decode: (payload: Uint8Array | string) => DecodedPayload;
   /** Decoded bytes the batch may hold; the records after that are retried (see HandlerOptions). */
   readonly maxBatchDecodedBytes: number;
   readonly quarantine: QuarantineSink;

@@ -19,8 +19,11 @@ export interface SourceRecord {
   readonly orderKey: string | undefined;
   /** The record's bytes as delivered (what quarantine keeps). */
   readonly raw: () => Uint8Array;
-  /** The payloads to decode: one, or several when the record is a KPL aggregate (all or nothing). */
-  readonly payloads: () => Uint8Array[];
+  /**
+   * The payloads to decode: one, or several when the record is a KPL aggregate (all or nothing).
+   * Bytes, or a text (an SQS body) that `decodePayload` reads as its UTF-8 bytes.
+   */
+  readonly payloads: () => (Uint8Array | string)[];
   /** Per-record routing (SQS message attributes). */
   readonly routing: Routing;
   readonly sizeBytes: number;

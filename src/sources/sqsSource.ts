@@ -73,8 +73,8 @@ class SqsSourceRecord implements SourceRecord {
     return Buffer.from(this.#body, 'utf8');
   }
 
-  payloads(): Uint8Array[] {
-    return [Buffer.from(this.#body, 'utf8')];
+  payloads(): string[] {
+    return [this.#body];
   }
 }
 

@@ -229,6 +229,45 @@ describe('fuzz: decodePayload throws only PoisonRecordError', { timeout: TIMEOUT
   });
 });
 
+/** What decoding gave: the result, or the error's class and message. */
+function outcome(run: () => ReturnType<typeof decodePayload>): unknown {
+  try {
+    return run();
+  } catch (error) {
+    return { error: (error as Error).constructor.name, message: (error as Error).message };
+  }
+}
+
+describe('fuzz: a payload given as text decodes as its UTF-8 bytes do', { timeout: TIMEOUT }, () => {
+  // SQS bodies reach decodePayload as strings; canonical base64 is decoded from the string itself.
+  const text = fc.oneof(
+    fc
+      .tuple(validPayload, envelope, mutations)
+      .map(([payload, name, changes]) => Buffer.from(mutate(wrap(name, payload), changes)).toString('utf8')),
+    fc
+      .tuple(validPayload, envelope)
+      .map(([payload, name]) => Buffer.from(wrap(name, payload)).toString('utf8')),
+    fc.base64String({ maxLength: 400 }),
+    fc.string({ unit: 'binary', maxLength: 60 }),
+  );
+  it('with the same groups and format, or the same error, in every format and under a small size limit', () => {
+    fc.assert(
+      fc.property(
+        text,
+        fc.constantFrom(...FORMATS),
+        fc.constantFrom(1024 * 1024, 48),
+        (body, format, limit) => {
+          const opts = { format, maxDecompressedBytes: limit };
+          expect(outcome(() => decodePayload(body, opts))).toEqual(
+            outcome(() => decodePayload(Buffer.from(body, 'utf8'), opts)),
+          );
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+});
+
 describe('fuzz: valid payloads decode to what was encoded', { timeout: TIMEOUT }, () => {
   it('LogGroupLists and the JSON form, through every envelope', () => {
     fc.assert(
