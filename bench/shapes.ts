@@ -23,6 +23,7 @@ import { cpuMetered } from './lib/cpuTime.ts';
 import { discardingFlusher } from './lib/discardingFlusher.ts';
 import { withFreshSequenceNumbers } from './lib/kinesisBatch.ts';
 import { naiveKinesisToS3Handler, naiveSqsToS3Handler } from './lib/naiveKinesisToS3.ts';
+import { waitUntilIdle } from './lib/processIdle.ts';
 import { benchArgs, progress, report } from './lib/result.ts';
 import { listKeys, readObject, readStoredObjects } from './lib/s3Objects.ts';
 import { s3rverClient, s3rverClientConfig, startS3rverProcess } from './lib/s3rverProcess.ts';
@@ -49,6 +50,8 @@ const MIN_NAIVE_RUNS = 2;
 const BUCKET = 'bench';
 /** The floor timed again in the parts' rounds, which "build ÷ floor" and "parts ÷ floor" use. */
 const PARTS_FLOOR = 'partsFloor';
+/** Longest wait for s3rver to go idle before a run. */
+const SETTLE_MAX_MS = 3_000;
 /** The handler with a flusher that stores nothing, timed in the parts' rounds ("runtime ÷ floor"). */
 const RUNTIME = 'runtime';
 const PROJECT = 'shop';
@@ -171,7 +174,8 @@ const server = await startS3rverProcess([BUCKET]);
 const inspect = s3rverClient(server.endpoint);
 const results: ShapeResult[] = [];
 try {
-  for (const [index, shape] of shapes.entries()) results.push(await measure(shape, 0x5a_0000 + index));
+  // Seeded by its place in the grid: a shape measured alone (BENCH_SHAPES) gets the same logs.
+  for (const shape of shapes) results.push(await measure(shape, 0x5a_0000 + SHAPES.indexOf(shape)));
 } finally {
   inspect.destroy();
   await server.close();
@@ -315,6 +319,12 @@ async function measure(shape: BatchShape, seed: number): Promise<ShapeResult> {
     ],
     [...parts, { name: RUNTIME, run: runtime }, { name: PARTS_FLOOR, run: floor }],
   ].map((variants) => variants.filter(wanted));
+  // s3rver shares the cores: each run starts once it is idle (the naive function's thousands of
+  // PutObjects left it busy into the next runs), as the real S3, another machine, always is.
+  let settledMs = 0;
+  const settle = async () => {
+    settledMs += await waitUntilIdle(server.pid, SETTLE_MAX_MS);
+  };
   const variants = rounds.flat();
   const metered = cpuMetered(variants);
   const times = new Map<string, number[]>();
@@ -322,7 +332,8 @@ async function measure(shape: BatchShape, seed: number): Promise<ShapeResult> {
     const names = new Set(round.map(({ name }) => name));
     const timed = metered.variants.filter(({ name }) => names.has(name));
     if (timed.length === 0) continue;
-    for (const entry of await timeRoundsAsync(timed, { ...timing, expect: batch.logs })) times.set(...entry);
+    const options = { ...timing, expect: batch.logs, settle };
+    for (const entry of await timeRoundsAsync(timed, options)) times.set(...entry);
   }
   const runtimeRuns = times.has(RUNTIME) ? timing.warmup + timing.runs : 0;
   if (discarding.logs() !== batch.logs * runtimeRuns) {
@@ -336,7 +347,7 @@ async function measure(shape: BatchShape, seed: number): Promise<ShapeResult> {
   s3.client.destroy();
   timedTarget.client.destroy();
   progress(
-    `shapes: ${shape.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s (naive: ${round(naiveCheckMs)} ms first run, ${timedNaive ? naiveRuns : 0} more)`,
+    `shapes: ${shape.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s (naive: ${round(naiveCheckMs)} ms first run, ${timedNaive ? naiveRuns : 0} more; ${round(settledMs)} ms waiting for s3rver to go idle)`,
   );
   const timedCpu = (name: string) => {
     const all = metered.cpuMs.get(name) ?? [];

@@ -23,6 +23,11 @@ export interface TimingOptions {
    * invocations: see {@link gcBeforeRuns}.
    */
   forcedGc?: boolean;
+  /**
+   * Awaited before each run of {@link timeRoundsAsync}, off the clock: waits for what the previous
+   * run left working elsewhere (a local server's backlog) to finish.
+   */
+  settle?: () => Promise<unknown>;
 }
 
 /**
@@ -77,12 +82,17 @@ export async function timeRoundsAsync(
       throw new Error(`${variant.name} returned ${result}, expected ${options.expect}`);
   };
   for (let round = 0; round < options.warmup; round++) {
-    for (const variant of variants) if (variant.runs === undefined) check(variant, await variant.run());
+    for (const variant of variants) {
+      if (variant.runs !== undefined) continue;
+      await options.settle?.();
+      check(variant, await variant.run());
+    }
   }
   const times = new Map<string, number[]>(variants.map((variant) => [variant.name, []]));
   for (let round = 0; round < options.runs; round++) {
     for (const variant of variants) {
       if (round >= (variant.runs ?? options.runs)) continue;
+      await options.settle?.();
       perRun?.();
       const start = process.hrtime.bigint();
       const result = await variant.run();
