@@ -1,16 +1,19 @@
 import type { KeyValue, LogGroup } from './LogGroup.ts';
-import { pairsToJson, plainPrefixes } from './logLine.ts';
+import { MAX_UTF8_BYTES_PER_CHAR, pairsToJson, plainPrefixes, sameKeys } from './logLine.ts';
 
 /** Room made at first: a typical middle (meta fields and a few tags) is a few hundred bytes. */
 const INITIAL_BYTES = 1024;
-/** UTF-8 needs at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
-const MAX_UTF8_BYTES_PER_CHAR = 3;
 /**
  * Values whose JSON text is kept as bytes. A batch's groups come from a few hosts, which repeat
  * their meta fields and most tags; a value seen once (`__pack_id__`) takes a place until the cache
  * is full, and then the cache starts again empty.
  */
 const CACHED_VALUES = 1024;
+/**
+ * Longest value kept (chars): host names, paths, addresses, ids. A longer one is written each time,
+ * so the cache holds at most about 0.8 MB however large a batch's values are.
+ */
+const CACHED_VALUE_CHARS = 128;
 
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
 const TOPIC = utf8(',"topic":');
@@ -44,7 +47,7 @@ export class LogLineMiddleBytes {
   readonly #start: Buffer;
   readonly #json = new Map<string, Buffer>();
   /** The last tag key order seen, and its `{"key":` / `,"key":` prefixes (`undefined`: not plain). */
-  #keys: unknown[] = [];
+  #keys: string[] = [];
   #prefixes: Buffer[] | undefined = [];
 
   constructor(project: string, logstore: string) {
@@ -70,13 +73,15 @@ export class LogLineMiddleBytes {
 
   #field(prefix: Buffer, value: unknown): void {
     this.#copy(prefix);
-    this.#copy(this.#jsonOf(value));
+    if (typeof value === 'string' && value.length <= CACHED_VALUE_CHARS) this.#copy(this.#jsonOf(value));
+    // Not a string (user code may put anything in a group), or long: written anew, as a template literal would.
+    else this.#write(`${JSON.stringify(value)}`);
   }
 
   #tags(tags: readonly KeyValue[]): void {
     if (!sameKeys(tags, this.#keys)) {
       this.#keys = tags.map((tag) => tag.key);
-      this.#prefixes = plainPrefixes(tags.map((tag) => tag.key))?.map(utf8);
+      this.#prefixes = plainPrefixes(this.#keys)?.map(utf8);
     }
     const prefixes = this.#prefixes;
     const start = this.length;
@@ -97,10 +102,8 @@ export class LogLineMiddleBytes {
     this.#write(pairsToJson(tags));
   }
 
-  /** The UTF-8 of `JSON.stringify(value)` (as a template literal writes it), kept for strings seen lately. */
-  #jsonOf(value: unknown): Buffer {
-    // Not a string (user code may put anything in a group): made anew, as it may have changed.
-    if (typeof value !== 'string') return utf8(`${JSON.stringify(value)}`);
+  /** The UTF-8 of `JSON.stringify(value)`, kept for the values seen lately. */
+  #jsonOf(value: string): Buffer {
     let json = this.#json.get(value);
     if (json === undefined) {
       if (this.#json.size >= CACHED_VALUES) this.#json.clear();
@@ -115,7 +118,6 @@ export class LogLineMiddleBytes {
     this.length += this.bytes.write(text, this.length, 'utf8');
   }
 
-  /** A loop: for the few bytes of a key or a value, cheaper than a native copy. */
   #copy(from: Buffer): void {
     this.#reserve(from.length);
     this.bytes.set(from, this.length);
@@ -128,10 +130,4 @@ export class LogLineMiddleBytes {
     this.bytes.copy(grown, 0, 0, this.length);
     this.bytes = grown;
   }
-}
-
-function sameKeys(tags: readonly KeyValue[], keys: readonly unknown[]): boolean {
-  if (tags.length !== keys.length) return false;
-  for (let i = 0; i < tags.length; i++) if (tags[i]!.key !== keys[i]) return false;
-  return true;
 }

@@ -87,11 +87,15 @@ function pairsToJsonForShape(): (pairs: readonly KeyValue[]) => string {
 /** {@link pairsToJson} of groups' tags, which mostly share one key order from group to group. */
 const tagsToJson = pairsToJsonForShape();
 
-function sameKeys(pairs: readonly KeyValue[], keys: readonly string[]): boolean {
+/** Whether `pairs` have exactly `keys`, in that order. */
+export function sameKeys(pairs: readonly KeyValue[], keys: readonly string[]): boolean {
   if (pairs.length !== keys.length) return false;
   for (let i = 0; i < pairs.length; i++) if (pairs[i]!.key !== keys[i]) return false;
   return true;
 }
+
+/** UTF-8 needs at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
+export const MAX_UTF8_BYTES_PER_CHAR = 3;
 
 /** Largest array index + 1: keys `0` … `4294967294` are the ones objects order first. */
 const ARRAY_INDEX_LIMIT = 2 ** 32 - 1;

@@ -1,7 +1,7 @@
 import { EncodedLogLineWriter } from '../../protocol/EncodedLogLineWriter.ts';
 import { encodeLogGroupList } from '../../protocol/encodeLogGroup.ts';
 import type { Log } from '../../protocol/LogGroup.ts';
-import { logLineFormatter } from '../../protocol/logLine.ts';
+import { logLineFormatter, MAX_UTF8_BYTES_PER_CHAR } from '../../protocol/logLine.ts';
 import { keepShapeAlive } from '../../shared/keepShapeAlive.ts';
 import { S3Format } from './config.ts';
 import { type Partition, sliceLogs } from './partitionByHour.ts';
@@ -13,9 +13,6 @@ import { type Partition, sliceLogs } from './partitionByHour.ts';
  * of gathering small chunks into larger writes, which cost memory.
  */
 export const JSONL_CHUNK_CHARS = 256 * 1024;
-
-/** UTF-8 needs at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
-const MAX_UTF8_BYTES_PER_CHAR = 3;
 
 /**
  * The uncompressed body of one partition's object, as chunks, so the whole body never has to
