@@ -41,6 +41,7 @@ const PREFIX_BYTES = 32;
  * byte loop and the decode took 0.7–1.2 ms (BENCHMARKS.md, batch shapes). Other text goes through
  * the loop: unpadded text at once (its length is no multiple of 4), URL-safe or wrapped text after
  * the native attempt fails, and a binary payload, which the loop usually leaves within a few bytes.
+ * `tryCanonical: false` skips the native attempt (the caller made it: {@link canonicalBase64Bytes}).
  *
  * @example
  * ```ts
@@ -48,8 +49,8 @@ const PREFIX_BYTES = 32;
  * base64TextBytes(Buffer.from([0x0a, 0x05])); // undefined
  * ```
  */
-export function base64TextBytes(bytes: Uint8Array): Uint8Array | undefined {
-  if (mayBeCanonical(bytes.length, (i) => bytes[i]!)) {
+export function base64TextBytes(bytes: Uint8Array, tryCanonical = true): Uint8Array | undefined {
+  if (tryCanonical && mayBeCanonical(bytes.length, (i) => bytes[i]!)) {
     const decoded = canonicalDecode(bufferView(bytes).toString('latin1'));
     if (decoded !== undefined) return decoded;
   }

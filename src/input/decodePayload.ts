@@ -66,6 +66,8 @@ interface Layer {
   envelopes: string;
   base64: boolean;
   compressions: number;
+  /** The payload's text was already tried as canonical base64 (an SQS body given as a string). */
+  canonicalTried: boolean;
 }
 
 const FORMATS: ReadonlySet<string> = new Set(Object.values(InputFormat));
@@ -103,7 +105,14 @@ export function decodePayload(payload: Uint8Array | string, options: DecodeOptio
       `expected a positive integer of bytes, got ${String(limit)}`,
     );
   }
-  const layer: Layer = { format, limit, envelopes: '', base64: false, compressions: 0 };
+  const layer: Layer = {
+    format,
+    limit,
+    envelopes: '',
+    base64: false,
+    compressions: 0,
+    canonicalTried: false,
+  };
   return typeof payload === 'string' ? decodeText(payload, layer) : decodeLayer(payload, layer);
 }
 
@@ -114,8 +123,11 @@ export function decodePayload(payload: Uint8Array | string, options: DecodeOptio
  * (BENCHMARKS.md, issue 15). Such text is ASCII, so no other format could have claimed its bytes first.
  */
 function decodeText(text: string, layer: Layer): DecodedPayload {
-  const decoded = text.length <= layer.limit ? canonicalBase64Bytes(text) : undefined;
-  if (decoded === undefined) return decodeLayer(Buffer.from(text, 'utf8'), layer);
+  if (text.length > layer.limit) return decodeLayer(Buffer.from(text, 'utf8'), layer);
+  const decoded = canonicalBase64Bytes(text);
+  // Not canonical as a string, not canonical as bytes (non-ASCII text never is): not tried twice.
+  if (decoded === undefined)
+    return decodeLayer(Buffer.from(text, 'utf8'), { ...layer, canonicalTried: true });
   return decodeBase64(text, decoded, layer);
 }
 
@@ -145,7 +157,8 @@ function decodeLayer(bytes: Uint8Array, layer: Layer): DecodedPayload {
     });
   }
   if (layer.format !== InputFormat.protobuf && looksLikeJsonText(bytes)) return decodeJsonText(bytes, layer);
-  const base64Decoded = !layer.base64 && layer.compressions === 0 ? base64TextBytes(bytes) : undefined;
+  const base64Decoded =
+    !layer.base64 && layer.compressions === 0 ? base64TextBytes(bytes, !layer.canonicalTried) : undefined;
   if (base64Decoded !== undefined) return decodeBase64(bytes, base64Decoded, layer);
   if (!acceptsProtobuf(layer)) {
     throw new UnsupportedFormatError(
