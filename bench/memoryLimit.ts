@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle } from '../infra/bundle.ts';
+import { LAMBDA_MAX_PAYLOAD_BYTES } from '../src/cli/recordLimits.ts';
 import { encodeLogGroupList } from '../src/protocol/encodeLogGroup.ts';
 import { startChildServer } from './lib/childServer.ts';
 import { kinesisEvent } from './lib/kinesisBatch.ts';
@@ -30,8 +31,6 @@ import { round } from './lib/timing.ts';
 
 /** Function memory sizes measured, in MB (Lambda's MB: MiB). */
 const MEMORY_SIZES_MB = [256, 512] as const;
-/** The batch Lambda can deliver at most: the 6 MB synchronous invocation payload (6 MiB). */
-const LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** Records of the issue-7 shape (6 LogGroups × 24 ~1 KB logs, ~190 KB of base64 each). */
 const SHAPE = { groupsPerRecord: 6, logsPerGroup: 24 } as const;
 /** Distinct records generated; a larger batch repeats them under new sequence numbers. */
@@ -128,7 +127,7 @@ try {
         memoryMb,
         lambdaNodeFlags(memoryMb).slice(3).join(' '),
         best === undefined ? 'none' : `${largest} (${(best.dataBytes / 1e6).toFixed(1)} MB)`,
-        best === undefined ? '–' : `${(best.dataBytes / LAMBDA_PAYLOAD_BYTES).toFixed(1)}×`,
+        best === undefined ? '–' : `${(best.dataBytes / LAMBDA_MAX_PAYLOAD_BYTES).toFixed(1)}×`,
         best?.processPeakRss === undefined ? '–' : round(best.processPeakRss / 2 ** 20),
         firstFailure === undefined
           ? `none up to ${SEARCH.max} records`

@@ -15,6 +15,7 @@ import { gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import { localLambdaContext } from '../src/cli/localLambdaContext.ts';
+import { LAMBDA_MAX_PAYLOAD_BYTES } from '../src/cli/recordLimits.ts';
 import { s3Config } from '../src/flushers/s3/config.ts';
 import { createS3Destination } from '../src/flushers/s3/createS3Destination.ts';
 import { createKinesisHandler, createSqsHandler } from '../src/runtime/handlers.ts';
@@ -466,7 +467,15 @@ report({
             ? 'No shape with many records in this run.'
             : `At least ${TARGET.speedUp}× the naive function on the shapes with ≥ ${TARGET.manyRecords.toLocaleString('en-US')} records: ${verdict(worstSpeedUp.value >= TARGET.speedUp)}; lowest \`${worstSpeedUp.name}\` at **${ratio(worstSpeedUp.value)}**; ${speedUps.map((s) => `${s.name} ${ratio(s.value)}`).join(', ')}.`,
           `Both functions stored byte-identical JSON Lines on every shape; ours one object per batch, the naive function one per record (${results.map((r) => `${r.shape.name} ${r.objects.naive}`).join(', ')}).`,
-          `Events as Lambda would deliver them: ${results.map((r) => `${r.shape.name} ${(r.eventBytes / 1e6).toFixed(1)} MB`).join(', ')}. The 10,000-record shapes' JSON is over Lambda's 6 MB payload limit (each record's metadata is ~450 B): Lambda would deliver about 6,000 of these records per invocation, at the same cost per record.`,
+          `Events as Lambda would deliver them: ${results.map((r) => `${r.shape.name} ${(r.eventBytes / 1e6).toFixed(1)} MB`).join(', ')}. Over Lambda's 6 MB payload limit (each record's metadata is ~450 B), Lambda would deliver fewer records per invocation, at the same cost per record: ${
+            results
+              .filter((r) => r.eventBytes > LAMBDA_MAX_PAYLOAD_BYTES)
+              .map(
+                (r) =>
+                  `${r.shape.name} about ${(Math.floor((r.records * LAMBDA_MAX_PAYLOAD_BYTES) / r.eventBytes / 100) * 100).toLocaleString('en-US')}`,
+              )
+              .join(', ') || 'none'
+          }.`,
           `"build" is the batch's objects built alone (JSON Lines + gzip with the flusher's own code, on every core), "parts" the sum of decoding the event's records, that build and the upload of the stored objects; each part is timed alone (bench/lib/shapeParts.ts) in rounds of their own with a floor of their own, and both columns take each part's fastest run over that floor's median. Every invocation runs the three one after the other, so "parts ÷ floor" bounds "ours ÷ floor" from below in this design. Parts over ${TARGET.floorRatio}× the floor: ${partsOver.length === 0 ? 'none' : partsOver.map((p) => `\`${p.name}\` ${ratio(p.value)}`).join(', ')}.`,
           `"runtime" is the same handler with a flusher that stores nothing (bench/lib/discardingFlusher.ts), timed in the parts' rounds: decoding, routing, the ack ledger, the response and their garbage. An invocation runs it, the build and the upload one after the other, so their sum is the tighter bound: ${results.map((r) => `\`${r.shape.name}\` ${ratio(fastest(r, [RUNTIME, 'build', 'upload']))}`).join(', ')}.`,
           `CPU is the process's (all threads: zlib's pool, GC helpers) on ${availableParallelism()} cores; below 1,769 MB a Lambda function has less than one vCPU and pays for CPU time rather than wall time (cost section).`,

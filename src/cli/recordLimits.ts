@@ -19,6 +19,12 @@ export const KINESIS_MAX_PARTITION_KEY_BYTES = 256;
  */
 export const SQS_MAX_MESSAGE_BYTES = 262_144;
 
+/**
+ * Lambda's limit on a synchronous invocation's payload: 6 MB (6,291,456 bytes) of event JSON. An
+ * event source mapping delivers at most this much per invocation, record metadata included.
+ */
+export const LAMBDA_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
 /** The largest payload (protobuf bytes, before the event's base64) one record of `source` carries. */
 export function maxPayloadBytes(source: 'sqs' | 'kinesis'): number {
   return source === 'sqs'
