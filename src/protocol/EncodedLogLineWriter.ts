@@ -1,20 +1,14 @@
-import { isUtf8 } from 'node:buffer';
 import { bufferView } from '../shared/bufferView.ts';
 import { keepShapeAlive } from '../shared/keepShapeAlive.ts';
 import { decodeLogAt } from './decodeLogGroup.ts';
 import type { EncodedLogs } from './encodedLogs.ts';
+import { copyBytes, writeJsonStringBody, writeUint32 } from './jsonBytes.ts';
 import type { LogGroup } from './LogGroup.ts';
 import { LogLineMiddleBytes } from './LogLineMiddleBytes.ts';
 import { type LogLineFormatter, logLineFormatter, plainPrefixes } from './logLine.ts';
 import { LogRanges, MAX_RANGED_PAIRS, NO_TIME_NS, readLogRanges } from './logRanges.ts';
 import { ProtoReader } from './ProtoReader.ts';
 
-/** What `JSON.stringify` writes for each ASCII byte inside a string: `undefined` when the byte itself. */
-const ESCAPES: readonly (Uint8Array | undefined)[] = Array.from({ length: 0x80 }, (_, byte) => {
-  const char = String.fromCharCode(byte);
-  const escaped = JSON.stringify(char).slice(1, -1);
-  return escaped === char ? undefined : Buffer.from(escaped, 'latin1');
-});
 /** The longest escape (`\u001f`): no byte of a Log turns into more output bytes than this. */
 const MAX_BYTES_PER_BYTE = 6;
 /** Room for what a line adds beyond its Log's bytes: `{"time":`, `,"timeNs":`, braces, newline. */
@@ -102,15 +96,21 @@ export class EncodedLogLineWriter {
     if (!this.#sameKeys()) this.#learnKeys();
     const prefixes = this.#prefixes;
     if (prefixes === undefined) return this.#writeFormatted(index, out, pos);
-    let o = copy(TIME_PREFIX, out, pos);
+    let o = copyBytes(TIME_PREFIX, out, pos);
     o = writeUint32(ranges.time, out, o);
-    if (ranges.timeNs !== NO_TIME_NS) o = writeUint32(ranges.timeNs, out, copy(TIME_NS_PREFIX, out, o));
+    if (ranges.timeNs !== NO_TIME_NS) o = writeUint32(ranges.timeNs, out, copyBytes(TIME_NS_PREFIX, out, o));
     const middle = this.#middle;
     middle.bytes.copy(out, o, 0, middle.length);
     o += middle.length; // the full length even if cut short, so the check below sees it
     if (ranges.count === 0) out[o++] = OPEN_BRACE;
     for (let i = 0; i < ranges.count; i++) {
-      o = writeStringBody(bytes, ranges.valueStart[i]!, ranges.valueEnd[i]!, out, copy(prefixes[i]!, out, o));
+      o = writeJsonStringBody(
+        bytes,
+        ranges.valueStart[i]!,
+        ranges.valueEnd[i]!,
+        out,
+        copyBytes(prefixes[i]!, out, o),
+      );
       if (o < 0) return this.#writeFormatted(index, out, pos);
       out[o++] = QUOTE;
     }
@@ -162,44 +162,6 @@ export class EncodedLogLineWriter {
     out[end] = NEWLINE;
     return end + 1;
   }
-}
-
-/** Copy short `from` into `out` at `o` (a loop: cheaper than a native call for a few bytes). */
-function copy(from: Uint8Array, out: Buffer, o: number): number {
-  for (let i = 0; i < from.length; i++) out[o++] = from[i]!;
-  return o;
-}
-
-/** `value` in decimal ASCII (0 … 4294967295). */
-function writeUint32(value: number, out: Buffer, o: number): number {
-  let digits = 1;
-  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-  let p = o + digits;
-  let rest = value;
-  do {
-    out[--p] = 0x30 + (rest % 10);
-    rest = Math.floor(rest / 10);
-  } while (rest > 0);
-  return o + digits;
-}
-
-/**
- * The bytes `[start, end)` as the inside of a JSON string, escaped as `JSON.stringify` escapes
- * them; -1 when they are not valid UTF-8 (the decoder would replace bytes: the caller formats).
- */
-function writeStringBody(bytes: Uint8Array, start: number, end: number, out: Buffer, o: number): number {
-  let nonAscii = false;
-  for (let j = start; j < end; j++) {
-    const byte = bytes[j]!;
-    if (byte >= 0x20 && byte !== QUOTE && byte !== 0x5c) {
-      if (byte >= 0x80) nonAscii = true;
-      out[o++] = byte;
-    } else {
-      o = copy(ESCAPES[byte]!, out, o);
-    }
-  }
-  if (nonAscii && !isUtf8(bytes.subarray(start, end))) return -1;
-  return o;
 }
 
 keepShapeAlive(
