@@ -20,13 +20,14 @@ import { s3Config } from '../src/flushers/s3/config.ts';
 import { createS3Destination } from '../src/flushers/s3/createS3Destination.ts';
 import { createKinesisHandler, createSqsHandler } from '../src/runtime/handlers.ts';
 import { type BatchShape, describeShape, ShapeSource, shapeBatch } from './lib/batchShapes.ts';
+import { bytesPathBody } from './lib/bytesPath.ts';
 import { cpuMetered } from './lib/cpuTime.ts';
 import { discardingFlusher } from './lib/discardingFlusher.ts';
 import { withFreshSequenceNumbers } from './lib/kinesisBatch.ts';
 import { naiveKinesisToS3Handler, naiveSqsToS3Handler } from './lib/naiveKinesisToS3.ts';
 import { waitUntilIdle } from './lib/processIdle.ts';
 import { benchArgs, progress, report } from './lib/result.ts';
-import { listKeys, readObject, readStoredObjects } from './lib/s3Objects.ts';
+import { listKeys, putObjects, readObject, readStoredObjects } from './lib/s3Objects.ts';
 import { s3rverClient, s3rverClientConfig, startS3rverProcess } from './lib/s3rverProcess.ts';
 import { shapeParts } from './lib/shapeParts.ts';
 import { LogSize } from './lib/sizedLogs.ts';
@@ -51,6 +52,8 @@ const MIN_NAIVE_RUNS = 2;
 const BUCKET = 'bench';
 /** The floor timed again in the parts' rounds, which "build ÷ floor" and "parts ÷ floor" use. */
 const PARTS_FLOOR = 'partsFloor';
+/** The object built and stored straight from the records' bytes (bench/lib/bytesPath.ts), in the parts' rounds. */
+const BYTES_PATH = 'bytesPath';
 /** Longest wait for s3rver to go idle before a run. */
 const SETTLE_MAX_MS = 3_000;
 /** The handler with a flusher that stores nothing, timed in the parts' rounds ("runtime ÷ floor"). */
@@ -294,6 +297,20 @@ async function measure(shape: BatchShape, seed: number): Promise<ShapeResult> {
     project: PROJECT,
     logstore: LOGSTORE,
   });
+  // The reference without LogGroup objects: checked once to store exactly ours' lines.
+  const bytesPathRun = async (key: string) => {
+    const { body } = await bytesPathBody(batch.event, sqs, PROJECT, LOGSTORE);
+    await putObjects(s3.client, BUCKET, `bytes/${shape.name}/${key}-`, [body]);
+    return body;
+  };
+  if (!gunzipSync(await bytesPathRun('check')).equals(output)) {
+    throw new Error(`${shape.name}: the bytes path made other JSON Lines than the handler stored`);
+  }
+  let bytesRuns = 0;
+  const bytesPath = async () => {
+    await bytesPathRun(String(++bytesRuns));
+    return batch.logs;
+  };
   // The same handler with a flusher that stores nothing: what an invocation costs besides its parts.
   // Its events are made at its first (warm-up) run, so they do not add to the heap ours runs with.
   const discarding = discardingFlusher();
@@ -318,7 +335,12 @@ async function measure(shape: BatchShape, seed: number): Promise<ShapeResult> {
         : []),
       { name: 'floor', run: floor },
     ],
-    [...parts, { name: RUNTIME, run: runtime }, { name: PARTS_FLOOR, run: floor }],
+    [
+      ...parts,
+      { name: RUNTIME, run: runtime },
+      { name: BYTES_PATH, run: bytesPath },
+      { name: PARTS_FLOOR, run: floor },
+    ],
   ].map((variants) => variants.filter(wanted));
   // s3rver shares the cores: each run starts once it is idle (the naive function's thousands of
   // PutObjects left it busy into the next runs), as the real S3, another machine, always is.
@@ -409,6 +431,7 @@ const rows = results.map((r) => {
     ratio(fastest(r, ['build'])),
     ratio(fastest(r, PARTS)),
     ratio(fastest(r, [RUNTIME])),
+    ratio(perRound(r.timesMs[BYTES_PATH], r.timesMs[PARTS_FLOOR])),
     round(ms('naive')),
     r.timesMs.naive === undefined ? '–' : r.timesMs.naive.length,
     ratio(perRound(r.timesMs.naive, r.timesMs.ours)),
@@ -449,6 +472,7 @@ report({
     'build ÷ floor',
     'parts ÷ floor',
     'runtime ÷ floor',
+    'bytes path ÷ floor',
     'naive ms',
     'naive runs',
     'naive ÷ ours',
