@@ -2,7 +2,12 @@ import type { KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import { type CompressedBody, compressBody } from '../../src/flushers/s3/compressBody.ts';
 import { canonicalBase64Bytes } from '../../src/input/base64Text.ts';
 import { deaggregateKpl, isKplAggregate } from '../../src/input/kpl.ts';
-import { copyBytes, writeJsonStringBody, writeUint32 } from '../../src/protocol/jsonBytes.ts';
+import {
+  copyBytes,
+  MAX_BYTES_PER_BYTE,
+  writeJsonStringBody,
+  writeUint32,
+} from '../../src/protocol/jsonBytes.ts';
 import { LogRanges, MAX_RANGED_PAIRS, NO_TIME_NS, readLogRanges } from '../../src/protocol/logRanges.ts';
 import { ProtoReader } from '../../src/protocol/ProtoReader.ts';
 import {
@@ -20,8 +25,6 @@ import {
 
 /** Bytes per JSON Lines chunk handed to the compressor, as the flusher's encoder uses. */
 const CHUNK_BYTES = 256 * 1024;
-/** A byte of a string turns into at most 6 bytes of JSON (`\u001f`). */
-const MAX_BYTES_PER_BYTE = 6;
 /** Room for what a line adds beyond its bytes: times, braces, newline. */
 const LINE_OVERHEAD = 64;
 

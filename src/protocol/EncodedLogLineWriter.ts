@@ -2,15 +2,13 @@ import { bufferView } from '../shared/bufferView.ts';
 import { keepShapeAlive } from '../shared/keepShapeAlive.ts';
 import { decodeLogAt } from './decodeLogGroup.ts';
 import type { EncodedLogs } from './encodedLogs.ts';
-import { copyBytes, writeJsonStringBody, writeUint32 } from './jsonBytes.ts';
+import { copyBytes, MAX_BYTES_PER_BYTE, writeJsonStringBody, writeUint32 } from './jsonBytes.ts';
 import type { LogGroup } from './LogGroup.ts';
 import { LogLineMiddleBytes } from './LogLineMiddleBytes.ts';
 import { type LogLineFormatter, logLineFormatter, plainPrefixes } from './logLine.ts';
 import { LogRanges, MAX_RANGED_PAIRS, NO_TIME_NS, readLogRanges } from './logRanges.ts';
 import { ProtoReader } from './ProtoReader.ts';
 
-/** The longest escape (`\u001f`): no byte of a Log turns into more output bytes than this. */
-const MAX_BYTES_PER_BYTE = 6;
 /** Room for what a line adds beyond its Log's bytes: `{"time":`, `,"timeNs":`, braces, newline. */
 const LINE_OVERHEAD = 64;
 

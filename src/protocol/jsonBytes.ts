@@ -11,6 +11,8 @@ const ESCAPES: readonly (Uint8Array | undefined)[] = Array.from({ length: 0x80 }
   const escaped = JSON.stringify(char).slice(1, -1);
   return escaped === char ? undefined : Buffer.from(escaped, 'latin1');
 });
+/** The longest escape (`\u001f`): no byte of a string turns into more output bytes than this. */
+export const MAX_BYTES_PER_BYTE = 6;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
