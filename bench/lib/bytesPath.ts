@@ -8,6 +8,7 @@ import {
   writeJsonStringBody,
   writeUint32,
 } from '../../src/protocol/jsonBytes.ts';
+import { LINE_META_FIELDS, logLineStart } from '../../src/protocol/logLine.ts';
 import { LogRanges, MAX_RANGED_PAIRS, NO_TIME_NS, readLogRanges } from '../../src/protocol/logRanges.ts';
 import { ProtoReader } from '../../src/protocol/ProtoReader.ts';
 import {
@@ -31,7 +32,8 @@ const LINE_OVERHEAD = 64;
 const latin1 = (text: string) => Buffer.from(text, 'latin1');
 const TIME = latin1('{"time":');
 const TIME_NS = latin1(',"timeNs":');
-const FIELDS = [',"topic":"', ',"source":"', ',"machineUUID":"', ',"category":"'].map(latin1);
+/** `,"topic":"` … of the line's meta fields, in line order (GroupRanges.fields' order). */
+const FIELDS = LINE_META_FIELDS.map((field) => latin1(`,"${field}":"`));
 const TAGS = latin1(',"tags":');
 const CONTENTS = latin1(',"contents":');
 const QUOTE = 0x22;
@@ -147,10 +149,7 @@ function* jsonLines(
   project: string,
   logstore: string,
 ): Generator<Uint8Array> {
-  let start = '';
-  if (project) start += `,"project":${JSON.stringify(project)}`;
-  if (logstore) start += `,"logstore":${JSON.stringify(logstore)}`;
-  const head = Buffer.from(start, 'utf8');
+  const head = Buffer.from(logLineStart(project, logstore), 'utf8');
   const reader = new ProtoReader(new Uint8Array(0));
   const group = new GroupRanges();
   const ranges = new LogRanges(MAX_RANGED_PAIRS);

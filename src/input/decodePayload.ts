@@ -74,8 +74,8 @@ const FORMATS: ReadonlySet<string> = new Set(Object.values(InputFormat));
 
 /**
  * Decode one record's payload into LogGroups: raw bytes (the runtime has already undone the
- * event's own base64), or a text (an SQS body), read as its UTF-8 bytes. KPL aggregates are de-aggregated first
- * with `deaggregateKpl`. Detection order with `auto` (see the README's "Input formats"):
+ * event's own base64), or a text (an SQS body), read as its UTF-8 bytes. KPL aggregates are
+ * de-aggregated first with `deaggregateKpl`. Detection order with `auto` (see the README's "Input formats"):
  * KPL magic (refused here), gzip `1f 8b` / zstd `28 b5 2f fd` (undone, then detected again),
  * JSON text (`{` or `[` first), base64 text (decoded, then detected again), else protobuf.
  *

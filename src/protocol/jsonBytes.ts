@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 
-/**
- * Writing JSON text as bytes, straight into a Buffer: what the JSON Lines writers share
- * (src/protocol/EncodedLogLineWriter.ts).
+/*
+ * Writing JSON text as bytes, straight into a Buffer: what EncodedLogLineWriter uses, and the shape
+ * grid's bytes path (bench/lib/bytesPath.ts) with it.
  */
 
 /** What `JSON.stringify` writes for each ASCII byte inside a string: `undefined` when the byte itself. */

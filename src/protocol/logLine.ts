@@ -37,14 +37,23 @@ export function logLineFormatter(group: LogGroup, project: string, logstore: str
  * as a large part of a 10,000-record batch: BENCHMARKS.md, issue 15).
  */
 export function logLineMiddle(group: LogGroup, project: string, logstore: string): string {
-  let middle = '';
-  if (project) middle += `,"project":${JSON.stringify(project)}`;
-  if (logstore) middle += `,"logstore":${JSON.stringify(logstore)}`;
-  if (group.topic) middle += `,"topic":${JSON.stringify(group.topic)}`;
-  if (group.source) middle += `,"source":${JSON.stringify(group.source)}`;
-  if (group.machineUUID) middle += `,"machineUUID":${JSON.stringify(group.machineUUID)}`;
-  if (group.category) middle += `,"category":${JSON.stringify(group.category)}`;
+  let middle = logLineStart(project, logstore);
+  for (const field of LINE_META_FIELDS) {
+    const value = group[field];
+    if (value) middle += `,"${field}":${JSON.stringify(value)}`;
+  }
   return `${middle},"tags":${tagsToJson(group.logTags)},"contents":`;
+}
+
+/** The group fields a log line carries, in line order; each is left out when empty. */
+export const LINE_META_FIELDS = ['topic', 'source', 'machineUUID', 'category'] as const;
+
+/** The start of {@link logLineMiddle}: `,"project":…,"logstore":…`, either left out when empty. */
+export function logLineStart(project: string, logstore: string): string {
+  let start = '';
+  if (project) start += `,"project":${JSON.stringify(project)}`;
+  if (logstore) start += `,"logstore":${JSON.stringify(logstore)}`;
+  return start;
 }
 
 /** `[{key,value}]` → a JSON object text, last value winning for a duplicated key. */
