@@ -1,6 +1,7 @@
 import { DecodeError } from '../errors.ts';
 import { UINT32_MAX } from '../protocol/LogGroup.ts';
-import { exactIntegerText, jsonType } from './jsonText.ts';
+import { exactIntegerText } from '../shared/exactIntegerText.ts';
+import { jsonType } from './jsonText.ts';
 
 const NS_PER_SECOND = 1_000_000_000;
 const NS_PER_SECOND_BIG = 1_000_000_000n;

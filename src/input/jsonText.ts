@@ -1,14 +1,12 @@
 import { DecodeError } from '../errors.ts';
 import { bufferView } from '../shared/bufferView.ts';
+import { exactIntegerText } from '../shared/exactIntegerText.ts';
 
 /** A parsed JSON object. */
 export type JsonObject = Record<string, unknown>;
 
-// `JSON.rawJSON` / `JSON.isRawJSON` (V8 11.4+, Node 22) are not in TypeScript's ES2023 lib yet.
-const json = JSON as unknown as {
-  rawJSON?: (text: string) => unknown;
-  isRawJSON?: (value: unknown) => boolean;
-};
+// `JSON.rawJSON` (V8 11.4+, Node 22) is not in TypeScript's ES2023 lib yet.
+const json = JSON as unknown as { rawJSON?: (text: string) => unknown };
 type ReviverContext = { source?: string } | undefined;
 
 /** A run of 16 digits may be an integer beyond 2^53; only then is the slower exact parse used. */
@@ -57,11 +55,6 @@ function keepExactIntegers(_key: string, value: unknown, context?: ReviverContex
   if (typeof value !== 'number' || Number.isSafeInteger(value)) return value;
   const source = context?.source;
   return source !== undefined && INTEGER_TEXT.test(source) ? json.rawJSON!(source) : value;
-}
-
-/** The exact digits of an integer kept by {@link parseJsonText}, or undefined for any other value. */
-export function exactIntegerText(value: unknown): string | undefined {
-  return json.isRawJSON?.(value) ? (value as { rawJSON: string }).rawJSON : undefined;
 }
 
 function syntaxDetail(error: SyntaxError): string {

@@ -1,4 +1,5 @@
 import { DecodeError } from '../errors.ts';
+import { exactIntegerText } from '../shared/exactIntegerText.ts';
 import { type KeyValue, type Log, type LogGroup, UINT32_MAX } from './LogGroup.ts';
 
 /** The JSON form of one log: `timeNs` is `null` when absent. */
@@ -109,7 +110,13 @@ function readPairs(value: unknown, path: string): KeyValue[] {
 }
 
 function expectObject(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  // An integer beyond 2^53 parses as a frozen raw-JSON object: it is a number here, never a group.
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    exactIntegerText(value) !== undefined
+  ) {
     throw new DecodeError(path, undefined, `expected an object, got ${describe(value)}`);
   }
   return value as Record<string, unknown>;
@@ -142,5 +149,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'number') return String(value);
+  const exact = exactIntegerText(value);
+  if (exact !== undefined) return exact;
   return typeof value;
 }

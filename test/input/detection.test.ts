@@ -115,6 +115,22 @@ describe('decodePayload detection (auto)', () => {
     expect(decodePayload(base64(gzip(text)), AUTO).format).toBe('base64+gzip+json');
   });
 
+  // Integers beyond 2^53 parse as exact raw-JSON values: one where an object belongs must be
+  // refused, not read as an empty LogGroup (whose record would then be acked with nothing written).
+  it.each([
+    ['a group', '{"groups":[12345678901234567890]}', 'groups[0]'],
+    ['a log', '{"groups":[{"logs":[12345678901234567890]}]}', 'groups[0].logs[0]'],
+    ['a tag', '{"groups":[{"logTags":[12345678901234567890]}]}', 'groups[0].logTags[0]'],
+    ['a time', '{"groups":[{"logs":[{"time":12345678901234567890}]}]}', 'groups[0].logs[0].time'],
+  ])('refuses an integer beyond 2^53 as %s of the JSON form, naming it', (_name, text, field) => {
+    for (const options of [AUTO, forced(InputFormat.json)]) {
+      const error = thrown(() => decodePayload(utf8(text), options));
+      expect(error).toBeInstanceOf(DecodeError);
+      expect((error as DecodeError).field).toBe(field);
+      expect(error.message).toContain('got 12345678901234567890');
+    }
+  });
+
   it('detects CloudWatch Logs subscription payloads, gzipped as AWS sends them or plain', () => {
     const data = cloudWatchData([{ id: '1', timestamp: 1_700_000_000_250, message: 'hello' }]);
     expect(decodePayload(gzip(data), AUTO)).toMatchObject({
