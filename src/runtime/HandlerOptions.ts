@@ -31,8 +31,10 @@ export function defaultMaxBatchDecodedBytes(
 export interface HandlerOptions {
   /**
    * The flusher, or (preferred) a factory making one: a flusher stopped at a deadline is then
-   * replaced by a fresh one for the next invocation. Created and `init`ed once per environment.
-   * Give either `flusher` or `flushers`.
+   * replaced by a fresh one for the next invocation. A plain instance cannot be replaced: at a
+   * deadline it is only made urgent, and stays so for the rest of the environment: it skips its own
+   * retry waits from then on, so more of its records come back from the queue. Created and
+   * `init`ed once per environment. Give either `flusher` or `flushers`.
    */
   readonly flusher?: FlusherSource;
   /**
