@@ -4,6 +4,7 @@
 // function will at cold start (pipelineFromConfig), and checks that every flusher writes where the
 // stack's IAM role allows. The rendered file is what gets packaged.
 import { parseDocument, visit } from 'yaml';
+import { handlerOptionsFromEnv } from '../src/config/handlerOptionsFromEnv.ts';
 import { parsePipelineConfig } from '../src/config/parsePipelineConfig.ts';
 import { pipelineFromConfig } from '../src/config/pipelineFromConfig.ts';
 import {
@@ -168,16 +169,20 @@ export function checkPipelineForDeploy(text: string, file: string, grants: Deplo
 }
 
 /**
- * The S3 configuration the functions will read from `environment` (provider.environment of the
- * single-flusher configuration), validated as at cold start: a ConfigError names the variable.
+ * Validate the single-flusher configuration the functions will read from `environment`
+ * (provider.environment: `FLUSHER` and its destination's variables, the input and runtime options)
+ * exactly as they will at cold start, throwing its ConfigError (which names the variable), and
+ * return its S3 configuration, validated whichever `FLUSHER` is chosen (for s3OptionStatements).
  *
  * @example
  * ```ts
- * s3OptionStatements([s3ConfigForDeploy(provider.environment)], params.keyPrefix);
+ * s3OptionStatements([checkEnvironmentForDeploy(provider.environment)], params.keyPrefix);
  * ```
  */
-export function s3ConfigForDeploy(environment: Readonly<Record<string, unknown>>): S3Config {
-  return s3ConfigFromEnv(
-    Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, String(value ?? '')])),
+export function checkEnvironmentForDeploy(environment: Readonly<Record<string, unknown>>): S3Config {
+  const vars = Object.fromEntries(
+    Object.entries(environment).map(([name, value]) => [name, String(value ?? '')]),
   );
+  handlerOptionsFromEnv(vars);
+  return s3ConfigFromEnv(vars);
 }

@@ -1,4 +1,4 @@
-// Local osls plugin of this service (listed in serverless.yml). It does five things:
+// Local osls plugin of this service (listed in serverless.yml). It does six things:
 //
 // 1. Builds the shutdown extension layer (infra/extension/) before packaging, into a folder of
 //    this process under .esbuild/, and points the `shutdownExtension` layer at it.
@@ -18,8 +18,9 @@
 //    PIPELINE_CONFIG=/var/task/FILE and leaves out FLUSHER and the single-flusher variables.
 // 6. Grants what the S3 flusher's object options need (infra/s3OptionGrants.ts): KMS use of the
 //    SSE-KMS key (s3Sse=aws:kms, s3SseKmsKeyId) and s3:PutObjectTagging for object tags
-//    (s3ObjectTags), read from the functions' environment or the pipeline's S3 flushers, and
-//    validated as at cold start (every S3 variable). Nothing is added while these options are unset.
+//    (s3ObjectTags), read from the functions' environment or the pipeline's S3 flushers. Nothing is
+//    added while these options are unset. Without a pipeline file, the whole single-flusher
+//    environment (FLUSHER and every variable the functions read) is first validated as at cold start.
 'use strict';
 
 const { mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
@@ -147,19 +148,16 @@ class LogGroupFlusherPlugin {
 
   /**
    * Add the role statements the S3 object options need (KMS key use, object tagging), scoped to the
-   * key ARN and the granted key prefix. The S3 variables are validated as the functions will at cold
-   * start, so a bad value (S3_FORMAT=parquet with S3_COMPRESSION=gzip, an unknown template field)
-   * stops the packaging, not the first invocation.
+   * key ARN and the granted key prefix, from configurations validated as at cold start.
    */
   grantS3Options() {
     if (!PIPELINE_COMMANDS.includes(this.command)) return;
     const { provider } = this.serverless.service;
     const environment = provider.environment ?? {};
-    const single = this.pipeline === undefined;
     const tools = loadDeployPipeline();
+    const configs = this.pipeline?.s3Configs ?? [this.checkEnvironment(tools, environment)];
     let statements;
     try {
-      const configs = single ? [tools.s3ConfigForDeploy(environment)] : this.pipeline.s3Configs;
       statements = tools.s3OptionStatements(configs, String(this.resolvedParams().keyPrefix ?? ''));
     } catch (error) {
       throw new this.serverless.classes.Error(`S3 options: ${error.message}`);
@@ -167,6 +165,20 @@ class LogGroupFlusherPlugin {
     if (statements.length === 0) return;
     provider.iam.role.statements.push(...statements);
     this.log?.info(`S3 options: granted ${statements.map((statement) => statement.Sid).join(', ')}`);
+  }
+
+  /**
+   * The single-flusher configuration (FLUSHER=…) validated as the functions will at cold start,
+   * every variable they read, so a bad value (FLUSHER=ftp, CWL_RETENTION_DAYS=31, S3_FORMAT=parquet
+   * with S3_COMPRESSION=gzip) stops the packaging (or `invoke local`, before it builds) instead of
+   * failing every cold start. Returns its S3 configuration.
+   */
+  checkEnvironment(tools, environment) {
+    try {
+      return tools.checkEnvironmentForDeploy(environment);
+    } catch (error) {
+      throw new this.serverless.classes.Error(`provider.environment: ${error.message}`);
+    }
   }
 
   /**

@@ -3,7 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkPipelineForDeploy, type DeployGrants, renderPipelineFile } from '../../infra/deployPipeline.ts';
+import {
+  checkEnvironmentForDeploy,
+  checkPipelineForDeploy,
+  type DeployGrants,
+  renderPipelineFile,
+} from '../../infra/deployPipeline.ts';
 import { pipelineFromConfig } from '../../src/config/pipelineFromConfig.ts';
 import { REPO_ROOT } from './runServerless.ts';
 
@@ -132,5 +137,37 @@ describe('checkPipelineForDeploy', () => {
       ),
     ).toThrow(/^PIPELINE_CONFIG: p\.yaml: flushers\[0\] \(cloudwatch-logs\)\.RetentionDays: /);
     expect(() => check('flushers:\n  - Type: flusher_kafka\n')).toThrow('flushers[0].Type');
+  });
+});
+
+describe('checkEnvironmentForDeploy', () => {
+  const environment = {
+    FLUSHER: 's3',
+    S3_BUCKET: PARAMS.bucketName,
+    S3_KEY_PREFIX: PARAMS.keyPrefix,
+    S3_FORMAT: 'jsonl',
+    S3_COMPRESSION: 'gzip',
+    CWL_RETENTION_DAYS: 30,
+    FILE_DIR: PARAMS.fileDir,
+  };
+
+  it('returns the S3 configuration of an environment the function accepts', () => {
+    expect(checkEnvironmentForDeploy(environment)).toMatchObject({
+      bucket: PARAMS.bucketName,
+      keyPrefix: PARAMS.keyPrefix,
+    });
+    for (const flusher of ['cloudwatch-logs', 'stdout', 'file']) {
+      expect(() => checkEnvironmentForDeploy({ ...environment, FLUSHER: flusher })).not.toThrow();
+    }
+  });
+
+  it.each([
+    [{ FLUSHER: 'ftp' }, /^FLUSHER: /],
+    [{ FLUSHER: 'cloudwatch-logs', CWL_RETENTION_DAYS: 31 }, /^CWL_RETENTION_DAYS: /],
+    [{ FLUSHER: 'file', FILE_DIR: '' }, /^FILE_DIR: /],
+    [{ FLUSH_CONCURRENCY: 0 }, /^FLUSH_CONCURRENCY: /],
+    [{ S3_FORMAT: 'parquet' }, /^S3_COMPRESSION: /],
+  ])('throws the ConfigError the function would throw at cold start for %j', (patch, message) => {
+    expect(() => checkEnvironmentForDeploy({ ...environment, ...patch })).toThrow(message);
   });
 });

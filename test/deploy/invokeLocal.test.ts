@@ -47,6 +47,17 @@ describe('serverless invoke local', () => {
     120_000,
   );
 
+  // Before the check at initialize, the handler's ConfigError at import left serverless-esbuild's
+  // children running and the command never exited.
+  it('refuses a bad FLUSHER before building, naming it, and exits', async () => {
+    const run = await runServerless(
+      ['invoke', 'local', '-f', 'sqs', '--path', 'test/events/sqs.json', '--param', 'flusher=ftp'],
+      60_000,
+    );
+    expect(run.code).not.toBe(0);
+    expect(`${run.stdout}\n${run.stderr}`).toContain('provider.environment: FLUSHER: ');
+  }, 90_000);
+
   it('runs the sqs function through the pipeline infra/pipelines/local-files.yaml', async () => {
     const fileDir = join(out, 'pipeline');
     const run = await runServerless([

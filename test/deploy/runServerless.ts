@@ -18,7 +18,8 @@ export interface ServerlessRun {
   readonly stderr: string;
 }
 
-export function runServerless(args: readonly string[]): Promise<ServerlessRun> {
+/** Run osls with `args`; killed (and failed) after `timeoutMs` when given, so a hang fails the test. */
+export function runServerless(args: readonly string[], timeoutMs?: number): Promise<ServerlessRun> {
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? REPO_ROOT,
@@ -32,7 +33,7 @@ export function runServerless(args: readonly string[]): Promise<ServerlessRun> {
     execFile(
       process.execPath,
       [SERVERLESS, ...args],
-      { cwd: REPO_ROOT, env, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: REPO_ROOT, env, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs ?? 0 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
         resolve({ code, stdout, stderr });

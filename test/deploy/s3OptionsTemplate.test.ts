@@ -99,6 +99,9 @@ describe('serverless package with S3 object options', () => {
   it.each([
     [['s3Sse=aws:kms', 's3SseKmsKeyId=alias/logs'], 'S3_SSE_KMS_KEY_ID'],
     [['s3Format=parquet'], 'S3_COMPRESSION'],
+    // The whole single-flusher environment is checked, not only the S3 variables.
+    [['flusher=ftp'], 'FLUSHER'],
+    [['flusher=cloudwatch-logs', 'cwlRetentionDays=31'], 'CWL_RETENTION_DAYS'],
   ])(
     'refuses %j at package time, naming %s',
     async (params, variable) => {
