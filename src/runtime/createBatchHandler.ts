@@ -62,7 +62,16 @@ export function createBatchHandler<TEvent, TResponse>(
     const counters = new InvocationMetrics();
     counters.add(Metric.recordsReceived, records.length);
     const remaining = context.getRemainingTimeInMillis();
-    const deadline = new Deadline(remaining, options.urgencyMarginMs ?? defaultUrgencyMarginMs(remaining));
+    const marginMs = options.urgencyMarginMs ?? defaultUrgencyMarginMs(remaining);
+    const deadline = new Deadline(remaining, marginMs);
+    if (deadline.signal.aborted && records.length > 0) {
+      // Nothing can be flushed: say why at WARN, or a margin above the function's timeout
+      // (URGENCY_MARGIN_MS) would send every batch back with no sign of the cause.
+      logger.warn('invocation started inside the urgency margin: every record goes back for retry', {
+        remainingMs: remaining,
+        urgencyMarginMs: marginMs,
+      });
+    }
     const started = performance.now();
     const delivered: DeliveredPart[] = [];
     try {

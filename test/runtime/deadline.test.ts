@@ -1,7 +1,9 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { encodeLogGroupList } from '../../src/protocol/encodeLogGroup.ts';
 import { defaultUrgencyMarginMs } from '../../src/runtime/Deadline.ts';
 import { createKinesisHandler, createSqsHandler } from '../../src/runtime/handlers.ts';
+import { captureOutput, jsonLines } from '../helpers/captureOutput.ts';
 import { kinesisEvent, kinesisRecord, lambdaContext, sqsEvent, sqsMessage } from '../helpers/events.ts';
 import { groupFor, harness, jsonBody } from '../helpers/handlerHarness.ts';
 
@@ -27,13 +29,21 @@ describe('deadline urgency', () => {
     expect(response.batchItemFailures).toEqual([]);
   });
 
-  it('reports everything without flushing when the invocation starts inside the margin', async () => {
+  it('reports everything without flushing when the invocation starts inside the margin, and warns why', async () => {
     const { options, flushers } = harness();
-    const handler = createKinesisHandler({ ...options, urgencyMarginMs: 500 });
+    const logger = new Logger({ logLevel: 'WARN' });
+    const handler = createKinesisHandler({ ...options, logger, urgencyMarginMs: 500 });
     const records = [kinesisRecord(encodeLogGroupList([groupFor('a')]))];
-    const response = await handler(kinesisEvent(records), lambdaContext(300));
+    const { result: response, output } = await captureOutput(() =>
+      handler(kinesisEvent(records), lambdaContext(300)),
+    );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[0]!.kinesis.sequenceNumber }]);
     expect(flushers.flatMap((f) => f.calls)).toHaveLength(0);
+    const warning = jsonLines(output).find((line) =>
+      String(line.message).includes('inside the urgency margin'),
+    );
+    expect(warning).toMatchObject({ level: 'WARN', urgencyMarginMs: 500 });
+    expect(warning?.remainingMs).toBeLessThanOrEqual(300);
   });
 
   it('answers with every record for retry, never a timeout error, when only a few milliseconds are left', async () => {
