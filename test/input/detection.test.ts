@@ -168,9 +168,12 @@ describe('decodePayload detection (auto)', () => {
   });
 
   it('undoes at most two nested compression layers', () => {
-    const error = thrown(() => decodePayload(gzip(gzip(gzip(list))), AUTO));
-    expect(error).toBeInstanceOf(UnsupportedFormatError);
-    expect(error.message).toContain('more than 2 nested compression layers');
+    for (const payload of [gzip(gzip(gzip(list))), base64(gzip(gzip(gzip(list))))]) {
+      // Under base64 too: the text's raw-protobuf reading must not hide why its content was refused.
+      const error = thrown(() => decodePayload(payload, AUTO));
+      expect(error).toBeInstanceOf(UnsupportedFormatError);
+      expect(error.message).toContain('more than 2 nested compression layers');
+    }
   });
 
   it('undoes base64 once, and only outside compression', () => {
