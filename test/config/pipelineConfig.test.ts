@@ -158,6 +158,14 @@ describe('pipeline files that are not valid', () => {
     [`flushers:\n${S3}    KeyPrefix:\n`, 'flushers[0] (archive).KeyPrefix', 'got nothing'],
     [`flushers:\n${S3}    Format: [jsonl]\n`, 'flushers[0] (archive).Format', 'got a list'],
     [
+      // An example file for deployment run as it is: the placeholder would be used literally.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a pipeline file's literal placeholder
+      'flushers:\n  - Type: flusher_file\n    Directory: ${param:fileDir}/everything\n',
+      'flushers[0] (flusher_file).Directory',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder, quoted in the message
+      'holds ${param:fileDir}, which only a deployment fills in',
+    ],
+    [
       `flushers:\n${S3}    Compression: brotli\n`,
       'flushers[0] (archive).Compression',
       'must be one of gzip, zstd, none',
