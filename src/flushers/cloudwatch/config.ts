@@ -1,6 +1,7 @@
 import { type Env, env } from '../../config/env.ts';
 import { ConfigError } from '../../errors.ts';
 import type { BackoffPolicy } from '../../shared/backoff.ts';
+import { KMS_KEY_ARN, notAKmsKeyArn } from '../shared/kmsKeyArn.ts';
 import { RETENTION_DAYS_ALLOWED } from './limits.ts';
 import { compileNameTemplate, type NameTemplate } from './nameTemplate.ts';
 
@@ -142,8 +143,11 @@ const MAX_KMS_KEY_ID_LENGTH = 256;
 
 function kmsKey(vars: Env): string | undefined {
   const value = env.optional(vars, 'CWL_KMS_KEY_ID');
-  if (value !== undefined && value.length > MAX_KMS_KEY_ID_LENGTH) {
+  if (value === undefined) return undefined;
+  if (value.length > MAX_KMS_KEY_ID_LENGTH) {
     throw new ConfigError('CWL_KMS_KEY_ID', `longer than ${MAX_KMS_KEY_ID_LENGTH} characters`);
   }
+  // CreateLogGroup takes only a key ARN: an id or alias would fail at the first group created.
+  if (!KMS_KEY_ARN.test(value)) throw new ConfigError('CWL_KMS_KEY_ID', notAKmsKeyArn(value));
   return value;
 }

@@ -31,13 +31,6 @@ export type S3StorageClass = (typeof S3StorageClass)[keyof typeof S3StorageClass
 export const S3Sse = { aes256: 'AES256', kms: 'aws:kms' } as const;
 export type S3Sse = (typeof S3Sse)[keyof typeof S3Sse];
 
-/**
- * A KMS key ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`). A key id or an alias would
- * also do for S3, but the deployment's IAM grant is scoped to the key's ARN, and an alias ARN cannot
- * be the resource of such a grant.
- */
-export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
-
 /** Object tags, key to value. */
 export type S3ObjectTags = Readonly<Record<string, string>>;
 

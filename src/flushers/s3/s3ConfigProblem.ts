@@ -1,9 +1,10 @@
 // The checks of an S3 flusher's configuration: each finds what is wrong with one field. Only types
 // come from config.ts, which turns the first problem into a ConfigError naming the variable.
 import * as zlib from 'node:zlib';
+import { KMS_KEY_ARN, notAKmsKeyArn } from '../shared/kmsKeyArn.ts';
 import type { S3Config } from './config.ts';
 import { KeyTemplate, MAX_OBJECT_NAME_BYTES } from './keyTemplate.ts';
-import { KMS_KEY_ARN, objectTagsProblem } from './objectSettings.ts';
+import { objectTagsProblem } from './objectSettings.ts';
 import { parquetColumnNamesProblem } from './parquetColumns.ts';
 import { S3_MAX_KEY_BYTES, S3_MAX_PART_SIZE_BYTES, S3_MIN_PART_SIZE_BYTES } from './s3Limits.ts';
 
@@ -99,10 +100,7 @@ function encryptionProblem(config: S3Config): S3ConfigProblem | undefined {
   if (kms && config.sseKmsKeyId === undefined) return ['sseKmsKeyId', 'is required with S3_SSE=aws:kms'];
   if (!kms && config.sseKmsKeyId !== undefined) return ['sseKmsKeyId', 'is used only with S3_SSE=aws:kms'];
   if (config.sseKmsKeyId !== undefined && !KMS_KEY_ARN.test(config.sseKmsKeyId)) {
-    return [
-      'sseKmsKeyId',
-      `"${config.sseKmsKeyId}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)`,
-    ];
+    return ['sseKmsKeyId', notAKmsKeyArn(config.sseKmsKeyId)];
   }
   if (!kms && config.sseBucketKey !== undefined) return ['sseBucketKey', 'is used only with S3_SSE=aws:kms'];
   return undefined;

@@ -31,7 +31,7 @@ describe('CloudWatchLogsFlusher: log groups, streams and messages', () => {
   it('creates the group with KMS key and retention, then the stream, and stores the log lines', async () => {
     const flusher = await h.start({
       CWL_RETENTION_DAYS: '30',
-      CWL_KMS_KEY_ID: 'arn:aws:kms:us-east-1:1:key/k',
+      CWL_KMS_KEY_ID: 'arn:aws:kms:us-east-1:123456789012:key/k',
     });
     await flusher.flush('shop', 'nginx', 'cfg', [
       timedGroup([
@@ -48,7 +48,7 @@ describe('CloudWatchLogsFlusher: log groups, streams and messages', () => {
     });
     const group = h.endpoint.service.groups.get(GROUP)!;
     expect(group.retentionInDays).toBe(30);
-    expect(group.kmsKeyId).toBe('arn:aws:kms:us-east-1:1:key/k');
+    expect(group.kmsKeyId).toBe('arn:aws:kms:us-east-1:123456789012:key/k');
     const events = await readEvents(h.client, GROUP, STREAM);
     expect(events.map((e) => e.timestamp)).toEqual([NOW - 2000, NOW - 1000]);
     expect(JSON.parse(events[0]!.message)).toMatchObject({

@@ -45,7 +45,7 @@ describe('cloudWatchConfigFromEnv', () => {
       CWL_LOG_STREAM: '{topic}-{date}',
       CWL_CREATE: 'no',
       CWL_RETENTION_DAYS: '1096',
-      CWL_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:123:key/abc',
+      CWL_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:123456789012:key/abc',
       CWL_MESSAGE_KEY: 'content',
       CWL_CONCURRENCY: '8',
       CWL_MAX_ATTEMPTS: '3',
@@ -54,7 +54,7 @@ describe('cloudWatchConfigFromEnv', () => {
     expect(config).toMatchObject({
       create: false,
       retentionDays: 1096,
-      kmsKeyId: 'arn:aws:kms:eu-west-1:123:key/abc',
+      kmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/abc',
       messageKey: 'content',
       concurrency: 8,
       requestTimeoutMs: 2500,
@@ -71,6 +71,10 @@ describe('cloudWatchConfigFromEnv', () => {
     configError({ CWL_CONCURRENCY: '2.5' }, 'CWL_CONCURRENCY');
     configError({ CWL_MAX_ATTEMPTS: '100' }, 'CWL_MAX_ATTEMPTS');
     configError({ CWL_KMS_KEY_ID: 'k'.repeat(257) }, 'CWL_KMS_KEY_ID');
+    // CreateLogGroup takes a key ARN only: an alias or a bare key id is refused up front.
+    configError({ CWL_KMS_KEY_ID: 'alias/logs' }, 'CWL_KMS_KEY_ID');
+    configError({ CWL_KMS_KEY_ID: '1234abcd-12ab-34cd-56ef-1234567890ab' }, 'CWL_KMS_KEY_ID');
+    configError({ CWL_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:123456789012:alias/logs' }, 'CWL_KMS_KEY_ID');
     configError({ CWL_LOG_GROUP: '/app/{unknown}' }, 'CWL_LOG_GROUP');
     configError({ CWL_LOG_GROUP: '/my app/{project}' }, 'CWL_LOG_GROUP');
     configError({ CWL_LOG_GROUP: 'aws/{project}' }, 'CWL_LOG_GROUP');
