@@ -223,6 +223,12 @@ function decodeProtobuf(bytes: Uint8Array, layer: Layer): DecodedPayload {
   } catch (error) {
     // Bytes that cannot even start a LogGroupList or LogGroup are "not our format", not "broken".
     if (error instanceof DecodeError && !PROTOBUF_FIRST_BYTES.has(bytes[0]!)) {
+      if (layer.format === InputFormat.protobuf && looksLikeJsonText(bytes)) {
+        throw new UnsupportedFormatError(
+          `input format protobuf got JSON text (${describePrefix(bytes)}${after(layer)}); the format auto detects it`,
+          { cause: error },
+        );
+      }
       throw new UnsupportedFormatError(
         `payload matches no known input format (${describePrefix(bytes)}${after(layer)}); as protobuf: ${error.message}`,
         { cause: error },

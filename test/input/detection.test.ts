@@ -240,9 +240,9 @@ describe('decodePayload with a forced format', () => {
     const json = utf8(encodeLogGroupListJson(groups));
     const converter = utf8('{"time":1700000000,"msg":"hi"}');
     const cloudwatch = gzip(cloudWatchData([{ id: '1', timestamp: 1, message: 'm' }]));
-    expect(thrown(() => decodePayload(json, forced(InputFormat.protobuf)))).toBeInstanceOf(
-      UnsupportedFormatError,
-    );
+    const jsonAsProtobuf = thrown(() => decodePayload(json, forced(InputFormat.protobuf)));
+    expect(jsonAsProtobuf).toBeInstanceOf(UnsupportedFormatError);
+    expect(jsonAsProtobuf.message).toMatch(/^input format protobuf got JSON text \(text "\{/);
     expect(thrown(() => decodePayload(list, forced(InputFormat.json)))).toBeInstanceOf(
       UnsupportedFormatError,
     );
