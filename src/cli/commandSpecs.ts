@@ -29,7 +29,7 @@ export const OPTIONS = {
   input: {
     kind: 'text',
     placeholder: 'FILE',
-    what: 'LogGroupList protobuf, JSON form {"groups":[…]} or JSON Lines',
+    what: 'LogGroupList protobuf, JSON form {"groups":[…]} or JSON Lines, plain or gzip/zstd',
   },
   out: { kind: 'text', placeholder: 'FILE', what: 'write the event to FILE instead of stdout' },
   'timeout-ms': {

@@ -1,4 +1,6 @@
+import { constants } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
+import { compressionOf, decompress } from '../input/decompress.ts';
 import { decodeLogGroupList } from '../protocol/decodeLogGroup.ts';
 import type { LogGroup } from '../protocol/LogGroup.ts';
 import { decodeLogGroupListJson } from '../protocol/logGroupJson.ts';
@@ -79,18 +81,33 @@ function groupsFromJson(value: unknown): LogGroup[] {
 
 /**
  * Read LogGroups from a file in any of three forms: LogGroupList protobuf, the JSON form
- * (`{"groups": […]}`), or JSON Lines (one JSON-form document or one LogGroup per line). A file
+ * (`{"groups": […]}`), or JSON Lines (one JSON-form document or one LogGroup per line), each as
+ * it is or compressed with gzip or zstd. A file
  * that is none of them, or holds no LogGroup, is an {@link InputFileError} naming the line (and
  * column) or byte where it goes wrong.
  */
 export async function readLogGroups(path: string): Promise<LogGroup[]> {
-  const bytes = await readInputFile(path);
+  const bytes = uncompressed(path, await readInputFile(path));
   const text = withoutBom(bytes.toString('utf8'));
   const groups = text.trimStart().startsWith('{')
     ? readJsonGroups(path, text, bytes)
     : readProtobuf(path, bytes);
   if (groups.length === 0) throw new InputFileError(path, 'holds no LogGroup');
   return groups;
+}
+
+/**
+ * A gzip or zstd file's content (`logs.pb.gz`, `logs.jsonl.zst`), the file itself otherwise. Its
+ * text is read whole, so it may not inflate beyond the longest string Node can hold.
+ */
+function uncompressed(path: string, bytes: Buffer): Buffer {
+  const compression = compressionOf(bytes);
+  if (compression === undefined) return bytes;
+  try {
+    return Buffer.from(decompress(bytes, compression, constants.MAX_STRING_LENGTH));
+  } catch (error) {
+    throw new InputFileError(path, `cannot read it as ${compression}: ${(error as Error).message}`);
+  }
 }
 
 function readProtobuf(path: string, bytes: Uint8Array): LogGroup[] {

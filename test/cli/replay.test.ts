@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InputFileError, readLogGroups } from '../../src/cli/inputFiles.ts';
 import {
@@ -93,6 +94,25 @@ describe('reading an input file', () => {
     );
     for (const name of ['a.pb', 'a.json', 'a.jsonl', 'b.jsonl'])
       expect(await readLogGroups(join(dir, name))).toEqual(groups);
+  });
+
+  it('reads each form compressed with gzip or zstd too', async () => {
+    const groups = webAccessLogGroups({ groups: 3, logsPerGroup: 2 });
+    const forms = {
+      pb: encodeLogGroupList(groups),
+      json: Buffer.from(encodeLogGroupListJson(groups)),
+      jsonl: Buffer.from(groups.map((g) => JSON.stringify(toLogGroupListJson([g]).groups[0])).join('\n')),
+    };
+    for (const [form, bytes] of Object.entries(forms)) {
+      await writeFile(join(dir, `a.${form}.gz`), gzipSync(bytes));
+      await writeFile(join(dir, `a.${form}.zst`), zstdCompressSync(bytes));
+      expect(await readLogGroups(join(dir, `a.${form}.gz`))).toEqual(groups);
+      expect(await readLogGroups(join(dir, `a.${form}.zst`))).toEqual(groups);
+    }
+    await writeFile(join(dir, 'cut.pb.gz'), gzipSync(forms.pb).subarray(0, 40));
+    const error = await readLogGroups(join(dir, 'cut.pb.gz')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputFileError);
+    expect((error as Error).message).toContain(`${join(dir, 'cut.pb.gz')}: cannot read it as gzip: `);
   });
 
   it.each([
