@@ -49,7 +49,8 @@ interface FlusherHead {
  */
 export function parsePipelineFlushers(value: unknown, fail: PipelineFail): FlusherDescription[] {
   if (!Array.isArray(value) || value.length === 0) {
-    return fail('flushers', `must be a non-empty list of flushers; got ${describeValue(value)}`);
+    const got = Array.isArray(value) ? 'an empty list' : describeValue(value);
+    return fail('flushers', `must be a non-empty list of flushers; got ${got}`);
   }
   if (value.length > MAX_PIPELINE_FLUSHERS) {
     fail('flushers', `at most ${MAX_PIPELINE_FLUSHERS} flushers; got ${value.length}`);

@@ -20,7 +20,12 @@ export function kinesisRecords(event: KinesisStreamEvent): SourceRecord[] {
     const record = event.Records[index];
     const kinesis = record?.kinesis;
     if (typeof kinesis?.sequenceNumber !== 'string' || kinesis.sequenceNumber === '') {
-      throw new InvalidEventError(`Kinesis record ${index} has no sequenceNumber`);
+      // An SQS event given to the Kinesis function (or to the CLI with the wrong --source).
+      const hint =
+        typeof (record as { messageId?: unknown } | undefined)?.messageId === 'string'
+          ? ' (it looks like an SQS message)'
+          : '';
+      throw new InvalidEventError(`Kinesis record ${index} has no sequenceNumber${hint}`);
     }
     const data = typeof kinesis.data === 'string' ? kinesis.data : '';
     const eventID = record?.eventID;

@@ -18,7 +18,10 @@ export function sqsRecords(event: SQSEvent): SourceRecord[] {
   for (let index = 0; index < event.Records.length; index++) {
     const message = event.Records[index];
     if (typeof message?.messageId !== 'string' || message.messageId === '') {
-      throw new InvalidEventError(`SQS record ${index} has no messageId`);
+      const hint = (message as { kinesis?: unknown } | undefined)?.kinesis
+        ? ' (it looks like a Kinesis record)'
+        : '';
+      throw new InvalidEventError(`SQS record ${index} has no messageId${hint}`);
     }
     const body = typeof message.body === 'string' ? message.body : '';
     const groupId = message.attributes?.MessageGroupId;

@@ -201,7 +201,7 @@ describe('the loggroup-flusher bin', () => {
     const result = await cli(['invoke', '--source', 'kinesis', '--event', 'test/events/sqs.json']);
     expect(result.code).toBe(1);
     expect(oneLine(result)).toBe(
-      'loggroup-flusher: InvalidEventError: Kinesis record 0 has no sequenceNumber',
+      'loggroup-flusher: InvalidEventError: Kinesis record 0 has no sequenceNumber (it looks like an SQS message)',
     );
   });
 

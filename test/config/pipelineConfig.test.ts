@@ -293,7 +293,7 @@ describe('pipeline files that are not valid', () => {
       'a default name: give this flusher a Name',
     ],
     ['flushers:\n  - scalar\n', 'flushers[0]', 'must be a mapping; got "scalar"'],
-    ['flushers: []\n', 'flushers', 'must be a non-empty list of flushers; got a list'],
+    ['flushers: []\n', 'flushers', 'must be a non-empty list of flushers; got an empty list'],
     ['flushers: {Type: stdout}\n', 'flushers', 'must be a non-empty list of flushers; got a mapping'],
     ['quarantine: x\n', 'flushers', 'must be a non-empty list of flushers; got nothing'],
     [`flushers:\n${'  - Type: stdout\n'.repeat(17)}`, 'flushers', 'at most 16 flushers; got 17'],

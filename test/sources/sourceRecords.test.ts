@@ -29,6 +29,10 @@ describe('kinesisRecords', () => {
     const withoutKinesis = { Records: [{ eventID: 'shardId-1:1' }] } as unknown as KinesisStreamEvent;
     expect(() => kinesisRecords(withoutKinesis)).toThrow('Kinesis record 0 has no sequenceNumber');
     expect(() => kinesisRecords({} as KinesisStreamEvent)).toThrow(InvalidEventError);
+    // An SQS event at the Kinesis function (or the CLI's --source kinesis) says so.
+    expect(() => kinesisRecords(sqsEvent([sqsMessage('a')]) as unknown as KinesisStreamEvent)).toThrow(
+      'Kinesis record 0 has no sequenceNumber (it looks like an SQS message)',
+    );
   });
 
   it('answers an empty batch with no records', () => {
@@ -58,5 +62,8 @@ describe('sqsRecords', () => {
     const withoutId = sqsEvent([{ ...sqsMessage('a'), messageId: '' }]);
     expect(() => sqsRecords(withoutId)).toThrow('SQS record 0 has no messageId');
     expect(() => sqsRecords({} as SQSEvent)).toThrow(InvalidEventError);
+    expect(() => sqsRecords(kinesisEvent([kinesisRecord(Buffer.from('a'))]) as unknown as SQSEvent)).toThrow(
+      'SQS record 0 has no messageId (it looks like a Kinesis record)',
+    );
   });
 });
