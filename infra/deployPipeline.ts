@@ -4,6 +4,7 @@
 // function will at cold start (pipelineFromConfig), and checks that every flusher writes where the
 // stack's IAM role allows. The rendered file is what gets packaged.
 import { parseDocument, visit } from 'yaml';
+import { PLACEHOLDER } from '../src/config/deployPlaceholders.ts';
 import { handlerOptionsFromEnv } from '../src/config/handlerOptionsFromEnv.ts';
 import { parsePipelineConfig } from '../src/config/parsePipelineConfig.ts';
 import { pipelineFromConfig } from '../src/config/pipelineFromConfig.ts';
@@ -39,7 +40,6 @@ export interface DeployCheck {
   readonly s3Configs: readonly S3Config[];
 }
 
-const PLACEHOLDER = /\$\{([^}]*)\}/g;
 const PARAM = /^param:([A-Za-z0-9_-]+)$/;
 
 /**

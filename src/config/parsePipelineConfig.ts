@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../errors.ts';
+import { firstPlaceholder } from './deployPlaceholders.ts';
 import {
   type FlusherDescription,
   type PipelineFail,
@@ -62,6 +63,14 @@ export function parsePipelineConfig(text: string, file: string): PipelineDescrip
   for (const key of Object.keys(root)) {
     if (Object.hasOwn(NOT_DONE_HERE, key)) fail(key, NOT_DONE_HERE[key]!);
     if (!TOP_LEVEL_FIELDS.includes(key)) fail(key, `unknown field; known: ${TOP_LEVEL_FIELDS.join(', ')}`);
+  }
+  const unrendered = firstPlaceholder(root);
+  if (unrendered !== undefined) {
+    fail(
+      unrendered.path,
+      `holds ${unrendered.placeholder}, which only a deployment fills in (README "Deploying a pipeline"); ` +
+        'to run this file elsewhere, write the value itself',
+    );
   }
   if (Object.hasOwn(root, 'enable') && root.enable !== true) {
     fail(

@@ -119,9 +119,6 @@ function flusherNames(heads: readonly FlusherHead[], fail: PipelineFail): string
   return names;
 }
 
-/** A serverless.yml parameter a deployment renders (infra/deployPipeline.ts); left as is, it would be used literally. */
-const DEPLOY_PLACEHOLDER = /\$\{param:[^}]*\}/;
-
 function flusherSettings(
   head: FlusherHead,
   kind: FlusherKind,
@@ -136,18 +133,9 @@ function flusherSettings(
     if (ENTRY_KEYS.includes(key) || ignored.includes(key)) continue;
     const variable = Object.hasOwn(options, key) ? options[key] : undefined;
     if (variable !== undefined) {
-      const text =
+      settings[variable] =
         scalarText(value) ??
         fail(where(key), `must be a string, number or boolean; got ${describeValue(value)}`);
-      const placeholder = DEPLOY_PLACEHOLDER.exec(text)?.[0];
-      if (placeholder !== undefined) {
-        fail(
-          where(key),
-          `holds ${placeholder}, which only a deployment fills in (README "Deploying a pipeline"); ` +
-            'to run this file elsewhere, write the value itself',
-        );
-      }
-      settings[variable] = text;
     } else if (Object.hasOwn(refused, key)) {
       fail(where(key), `not supported by ${head.type}: ${refused[key]}`);
     } else {

@@ -161,9 +161,17 @@ describe('pipeline files that are not valid', () => {
       // An example file for deployment run as it is: the placeholder would be used literally.
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a pipeline file's literal placeholder
       'flushers:\n  - Type: flusher_file\n    Directory: ${param:fileDir}/everything\n',
-      'flushers[0] (flusher_file).Directory',
+      'flushers[0].Directory',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder, quoted in the message
       'holds ${param:fileDir}, which only a deployment fills in',
+    ],
+    [
+      // Anywhere in the file, in any ${…} form the deployment would render or refuse.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a pipeline file's literal placeholder
+      'flushers:\n  - Type: stdout\n    Match:\n      Logstore: ${ param:store }\n',
+      'flushers[0].Match.Logstore',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder, quoted in the message
+      'holds ${ param:store }',
     ],
     [
       `flushers:\n${S3}    Compression: brotli\n`,
