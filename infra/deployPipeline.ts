@@ -5,9 +5,12 @@
 // stack's IAM role allows. The rendered file is what gets packaged.
 import { parseDocument, visit } from 'yaml';
 import { PLACEHOLDER } from '../src/config/deployPlaceholders.ts';
-import { handlerOptionsFromEnv } from '../src/config/handlerOptionsFromEnv.ts';
+import { FLUSHER_KINDS } from '../src/config/destinationFromEnv.ts';
+import { env } from '../src/config/env.ts';
+import { handlerOptionsFromEnv, runtimeOptionsFromEnv } from '../src/config/handlerOptionsFromEnv.ts';
 import { parsePipelineConfig } from '../src/config/parsePipelineConfig.ts';
 import { pipelineFromConfig } from '../src/config/pipelineFromConfig.ts';
+import { ConfigError } from '../src/errors.ts';
 import {
   cloudWatchConfigFromEnv,
   cloudWatchQuarantineConfigFromEnv,
@@ -169,20 +172,43 @@ export function checkPipelineForDeploy(text: string, file: string, grants: Deplo
 }
 
 /**
- * Validate the single-flusher configuration the functions will read from `environment`
- * (provider.environment: `FLUSHER` and its destination's variables, the input and runtime options)
- * exactly as they will at cold start, throwing its ConfigError (which names the variable), and
- * return its S3 configuration, validated whichever `FLUSHER` is chosen (for s3OptionStatements).
+ * Validate the functions' environment (provider.environment) as they will at cold start, throwing
+ * its ConfigError (which names the variable): the runtime options always, and without a pipeline
+ * file also `FLUSHER` and its destination's variables. Returns the S3 configuration the functions
+ * write with (`FLUSHER=s3`), for s3OptionStatements; none for another flusher or a pipeline (whose
+ * S3 flushers {@link checkPipelineForDeploy} returns). Every value must be literal, as
+ * serverless.yml asks: a CloudFormation function cannot be checked before deployment.
  *
  * @example
  * ```ts
- * s3OptionStatements([checkEnvironmentForDeploy(provider.environment)], params.keyPrefix);
+ * s3OptionStatements(checkEnvironmentForDeploy(provider.environment, { pipeline: false }), params.keyPrefix);
  * ```
  */
-export function checkEnvironmentForDeploy(environment: Readonly<Record<string, unknown>>): S3Config {
-  const vars = Object.fromEntries(
-    Object.entries(environment).map(([name, value]) => [name, String(value ?? '')]),
-  );
+export function checkEnvironmentForDeploy(
+  environment: Readonly<Record<string, unknown>>,
+  { pipeline }: { readonly pipeline: boolean },
+): S3Config[] {
+  const vars = literalVariables(environment);
+  if (pipeline) {
+    runtimeOptionsFromEnv(vars);
+    return [];
+  }
   handlerOptionsFromEnv(vars);
-  return s3ConfigFromEnv(vars);
+  return env.oneOf(vars, 'FLUSHER', FLUSHER_KINDS, 'stdout') === 's3' ? [s3ConfigFromEnv(vars)] : [];
+}
+
+function literalVariables(environment: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment).map(([name, value]) => {
+      if (value === undefined || value === null) return [name, ''];
+      if (typeof value === 'object') {
+        throw new ConfigError(
+          name,
+          `is not a literal value (${JSON.stringify(value).slice(0, 80)}): serverless.yml's function ` +
+            'environment takes literal values only, so that it can be checked before deployment',
+        );
+      }
+      return [name, String(value)];
+    }),
+  );
 }

@@ -18,9 +18,10 @@
 //    PIPELINE_CONFIG=/var/task/FILE and leaves out FLUSHER and the single-flusher variables.
 // 6. Grants what the S3 flusher's object options need (infra/s3OptionGrants.ts): KMS use of the
 //    SSE-KMS key (s3Sse=aws:kms, s3SseKmsKeyId) and s3:PutObjectTagging for object tags
-//    (s3ObjectTags), read from the functions' environment or the pipeline's S3 flushers. Nothing is
-//    added while these options are unset. Without a pipeline file, the whole single-flusher
-//    environment (FLUSHER and every variable the functions read) is first validated as at cold start.
+//    (s3ObjectTags), read from the functions' environment (FLUSHER=s3) or the pipeline's S3
+//    flushers. Nothing is added while these options are unset. The functions' environment is first
+//    validated as at cold start: the runtime options, and without a pipeline file FLUSHER and its
+//    destination's variables.
 'use strict';
 
 const { mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
@@ -155,7 +156,8 @@ class LogGroupFlusherPlugin {
     const { provider } = this.serverless.service;
     const environment = provider.environment ?? {};
     const tools = loadDeployPipeline();
-    const configs = this.pipeline?.s3Configs ?? [this.checkEnvironment(tools, environment)];
+    const fromEnvironment = this.checkEnvironment(tools, environment);
+    const configs = this.pipeline?.s3Configs ?? fromEnvironment;
     let statements;
     try {
       statements = tools.s3OptionStatements(configs, String(this.resolvedParams().keyPrefix ?? ''));
@@ -168,14 +170,14 @@ class LogGroupFlusherPlugin {
   }
 
   /**
-   * The single-flusher configuration (FLUSHER=…) validated as the functions will at cold start,
-   * every variable they read, so a bad value (FLUSHER=ftp, CWL_RETENTION_DAYS=31, S3_FORMAT=parquet
-   * with S3_COMPRESSION=gzip) stops the packaging (or `invoke local`, before it builds) instead of
-   * failing every cold start. Returns its S3 configuration.
+   * The functions' environment validated as they will at cold start (the runtime options, and
+   * without a pipeline file FLUSHER and its destination's variables), so a bad value (FLUSHER=ftp,
+   * CWL_RETENTION_DAYS=31, SHUTDOWN_TIMEOUT_MS=abc) stops the packaging (or `invoke local`, before
+   * it builds) instead of failing every cold start. Returns the S3 configurations of FLUSHER=s3.
    */
   checkEnvironment(tools, environment) {
     try {
-      return tools.checkEnvironmentForDeploy(environment);
+      return tools.checkEnvironmentForDeploy(environment, { pipeline: this.pipeline !== undefined });
     } catch (error) {
       throw new this.serverless.classes.Error(`provider.environment: ${error.message}`);
     }

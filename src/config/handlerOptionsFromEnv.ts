@@ -19,10 +19,23 @@ import { pipelineFromFile } from './pipelineFromConfig.ts';
  * ```
  */
 export function handlerOptionsFromEnv(vars: Env): HandlerOptions {
-  const quarantineDir = env.string(vars, 'QUARANTINE_DIR', '');
+  return { ...flushingFromEnv(vars, env.string(vars, 'QUARANTINE_DIR', '')), ...runtimeOptionsFromEnv(vars) };
+}
+
+/**
+ * The options that do not depend on the flusher (routing defaults, input, limits, deadline and
+ * shutdown), validated: {@link handlerOptionsFromEnv} without `FLUSHER` or `PIPELINE_CONFIG`.
+ *
+ * @example
+ * ```ts
+ * runtimeOptionsFromEnv({ INPUT_FORMAT: 'json' }).inputFormat; // 'json'
+ * ```
+ */
+export function runtimeOptionsFromEnv(
+  vars: Env,
+): Omit<HandlerOptions, 'flusher' | 'flushers' | 'quarantine'> {
   const input = parseInputOptions(vars);
   return {
-    ...flushingFromEnv(vars, quarantineDir),
     project: env.optional(vars, 'PROJECT'),
     logstore: env.optional(vars, 'LOGSTORE'),
     configName: env.string(vars, 'CONFIG_NAME', ''),

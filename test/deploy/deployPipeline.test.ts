@@ -149,16 +149,23 @@ describe('checkEnvironmentForDeploy', () => {
     S3_COMPRESSION: 'gzip',
     CWL_RETENTION_DAYS: 30,
     FILE_DIR: PARAMS.fileDir,
+    SHUTDOWN_TIMEOUT_MS: 2000,
   };
+  const single = { pipeline: false };
+  const pipeline = { pipeline: true };
 
-  it('returns the S3 configuration of an environment the function accepts', () => {
-    expect(checkEnvironmentForDeploy(environment)).toMatchObject({
-      bucket: PARAMS.bucketName,
-      keyPrefix: PARAMS.keyPrefix,
-    });
-    for (const flusher of ['cloudwatch-logs', 'stdout', 'file']) {
-      expect(() => checkEnvironmentForDeploy({ ...environment, FLUSHER: flusher })).not.toThrow();
+  it('returns the S3 configuration of FLUSHER=s3, and none for the other flushers', () => {
+    const [s3, ...rest] = checkEnvironmentForDeploy(environment, single);
+    expect(s3).toMatchObject({ bucket: PARAMS.bucketName, keyPrefix: PARAMS.keyPrefix });
+    expect(rest).toEqual([]);
+    for (const flusher of ['cloudwatch-logs', 'stdout', 'file', 'S3']) {
+      const configs = checkEnvironmentForDeploy({ ...environment, FLUSHER: flusher }, single);
+      expect(configs).toHaveLength(flusher === 'S3' ? 1 : 0);
     }
+    // S3 variables a CloudWatch Logs function never reads are not held against it.
+    expect(
+      checkEnvironmentForDeploy({ ...environment, FLUSHER: 'cloudwatch-logs', S3_FORMAT: 'parquet' }, single),
+    ).toEqual([]);
   });
 
   it.each([
@@ -167,7 +174,20 @@ describe('checkEnvironmentForDeploy', () => {
     [{ FLUSHER: 'file', FILE_DIR: '' }, /^FILE_DIR: /],
     [{ FLUSH_CONCURRENCY: 0 }, /^FLUSH_CONCURRENCY: /],
     [{ S3_FORMAT: 'parquet' }, /^S3_COMPRESSION: /],
+    [{ CWL_KMS_KEY_ID: { 'Fn::GetAtt': ['Key', 'Arn'] } }, /^CWL_KMS_KEY_ID: is not a literal value/],
   ])('throws the ConfigError the function would throw at cold start for %j', (patch, message) => {
-    expect(() => checkEnvironmentForDeploy({ ...environment, ...patch })).toThrow(message);
+    expect(() => checkEnvironmentForDeploy({ ...environment, ...patch }, single)).toThrow(message);
+  });
+
+  it('checks only the runtime options beside a pipeline file, which holds the flushers', () => {
+    const { FLUSHER: _, ...runtime } = environment;
+    const withFile = { ...runtime, PIPELINE_CONFIG: '/var/task/infra/pipelines/archive-and-search.yaml' };
+    expect(checkEnvironmentForDeploy(withFile, pipeline)).toEqual([]);
+    expect(() => checkEnvironmentForDeploy({ ...withFile, SHUTDOWN_TIMEOUT_MS: 'abc' }, pipeline)).toThrow(
+      /^SHUTDOWN_TIMEOUT_MS: /,
+    );
+    expect(() => checkEnvironmentForDeploy({ ...withFile, INPUT_FORMAT: 'xml' }, pipeline)).toThrow(
+      /^INPUT_FORMAT: /,
+    );
   });
 });

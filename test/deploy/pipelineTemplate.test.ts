@@ -133,4 +133,18 @@ describe('serverless package with a pipeline', () => {
       await rm(out, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('refuses a bad runtime variable beside the pipeline file, naming it', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'sls-pipeline-runtime-'));
+    try {
+      const run = await runServerless(
+        packageArgs(out, ['pipelineConfig=infra/pipelines/archive-and-search.yaml', 'shutdownTimeoutMs=abc']),
+      );
+      const output = `${run.stdout}\n${run.stderr}`;
+      expect(run.code, output).not.toBe(0);
+      expect(output).toContain('provider.environment: SHUTDOWN_TIMEOUT_MS: ');
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
