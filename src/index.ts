@@ -4,7 +4,7 @@ export { KINESIS_MAX_RECORD_BYTES, SQS_MAX_MESSAGE_BYTES } from './cli/recordLim
 export { FLUSHER_KINDS, type FlusherKind } from './config/destinationFromEnv.ts';
 export { type Env, env } from './config/env.ts';
 export { FLUSHER_OPTIONS, FLUSHER_TYPE_NAMES, type FlusherTypeName } from './config/flusherTypes.ts';
-export { handlerOptionsFromEnv } from './config/handlerOptionsFromEnv.ts';
+export { handlerOptionsFromEnv, runtimeOptionsFromEnv } from './config/handlerOptionsFromEnv.ts';
 export { type Pipeline, pipelineFromConfig, pipelineFromFile } from './config/pipelineFromConfig.ts';
 export {
   ChecksumError,
