@@ -1,6 +1,6 @@
 import { constants } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
-import { compressionOf, decompress } from '../input/decompress.ts';
+import { type Compression, compressionOf, decompress } from '../input/decompress.ts';
 import { decodeLogGroupList } from '../protocol/decodeLogGroup.ts';
 import type { LogGroup } from '../protocol/LogGroup.ts';
 import { decodeLogGroupListJson } from '../protocol/logGroupJson.ts';
@@ -82,29 +82,32 @@ function groupsFromJson(value: unknown): LogGroup[] {
 /**
  * Read LogGroups from a file in any of three forms: LogGroupList protobuf, the JSON form
  * (`{"groups": […]}`), or JSON Lines (one JSON-form document or one LogGroup per line), each as
- * it is or compressed with gzip or zstd. A file
- * that is none of them, or holds no LogGroup, is an {@link InputFileError} naming the line (and
- * column) or byte where it goes wrong.
+ * it is or compressed with gzip or zstd. A file that is none of them, or holds no LogGroup, is an
+ * {@link InputFileError} naming the line (and column) or byte where it goes wrong (in the
+ * decompressed content, for a compressed file).
  */
 export async function readLogGroups(path: string): Promise<LogGroup[]> {
-  const bytes = uncompressed(path, await readInputFile(path));
-  const text = withoutBom(bytes.toString('utf8'));
-  const groups = text.trimStart().startsWith('{')
-    ? readJsonGroups(path, text, bytes)
-    : readProtobuf(path, bytes);
-  if (groups.length === 0) throw new InputFileError(path, 'holds no LogGroup');
-  return groups;
+  const file = await readInputFile(path);
+  const compression = compressionOf(file);
+  const bytes = compression === undefined ? file : decompressed(path, file, compression);
+  try {
+    const text = withoutBom(bytes.toString('utf8'));
+    const groups = text.trimStart().startsWith('{')
+      ? readJsonGroups(path, text, bytes)
+      : readProtobuf(path, bytes);
+    if (groups.length === 0) throw new InputFileError(path, 'holds no LogGroup');
+    return groups;
+  } catch (error) {
+    if (compression === undefined || !(error instanceof InputFileError)) throw error;
+    throw new InputFileError(path, `its ${compression} content: ${error.problem}`);
+  }
 }
 
-/**
- * A gzip or zstd file's content (`logs.pb.gz`, `logs.jsonl.zst`), the file itself otherwise. Its
- * text is read whole, so it may not inflate beyond the longest string Node can hold.
- */
-function uncompressed(path: string, bytes: Buffer): Buffer {
-  const compression = compressionOf(bytes);
-  if (compression === undefined) return bytes;
+/** A gzip or zstd file's content. Its text is read whole: it may not inflate beyond Node's longest string. */
+function decompressed(path: string, file: Buffer, compression: Compression): Buffer {
   try {
-    return Buffer.from(decompress(bytes, compression, constants.MAX_STRING_LENGTH));
+    const content = decompress(file, compression, constants.MAX_STRING_LENGTH);
+    return Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   } catch (error) {
     throw new InputFileError(path, `cannot read it as ${compression}: ${(error as Error).message}`);
   }

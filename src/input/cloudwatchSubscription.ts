@@ -1,7 +1,8 @@
 import { DecodeError, UnsupportedFormatError } from '../errors.ts';
 import { type KeyValue, type Log, type LogGroup, UINT32_MAX } from '../protocol/LogGroup.ts';
+import { isJsonObject, type JsonObject } from '../shared/isJsonObject.ts';
 import { quotePrefix } from './describeBytes.ts';
-import { isJsonObject, type JsonObject, jsonToText, jsonType } from './jsonText.ts';
+import { jsonToText, jsonType } from './jsonText.ts';
 
 /** `messageType` values of CloudWatch Logs subscription payloads. */
 export const CloudWatchMessageType = { data: 'DATA_MESSAGE', control: 'CONTROL_MESSAGE' } as const;

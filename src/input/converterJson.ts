@@ -1,7 +1,8 @@
 import { DecodeError } from '../errors.ts';
 import type { KeyValue, Log, LogGroup } from '../protocol/LogGroup.ts';
+import { isJsonObject, type JsonObject } from '../shared/isJsonObject.ts';
 import { readConverterTime, readNanosecondPart } from './converterTime.ts';
-import { isJsonObject, type JsonObject, jsonToText, jsonType, parseJsonText } from './jsonText.ts';
+import { jsonToText, jsonType, parseJsonText } from './jsonText.ts';
 
 /** The shapes of iLogtail/LoongCollector converter JSON this decoder reads. */
 export const ConverterShape = {

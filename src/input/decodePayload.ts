@@ -202,15 +202,17 @@ function decodeBase64(raw: Uint8Array | string, decoded: Uint8Array, layer: Laye
   } catch (base64Error) {
     // Text made only of base64 characters is almost surely base64; a raw protobuf that happens to
     // look like it is tried second. The base64 reading's error is reported when its content was
-    // recognised (compressed data, however deeply nested; a broken gzip, a bad protobuf), the raw
-    // reading's when it was not.
+    // recognised (compressed data, however deeply nested; JSON text; a broken gzip, a bad
+    // protobuf), the raw reading's when it was not.
     if (!(base64Error instanceof PoisonRecordError) || !acceptsProtobuf(layer)) throw base64Error;
     try {
       return decodeProtobuf(typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw, layer);
     } catch (protobufError) {
       if (!(protobufError instanceof PoisonRecordError)) throw protobufError;
       const recognised =
-        !(base64Error instanceof UnsupportedFormatError) || compressionOf(decoded) !== undefined;
+        !(base64Error instanceof UnsupportedFormatError) ||
+        compressionOf(decoded) !== undefined ||
+        looksLikeJsonText(decoded);
       throw recognised ? base64Error : protobufError;
     }
   }

@@ -1,6 +1,7 @@
 import { DecodeError, UnsupportedFormatError } from '../errors.ts';
 import type { LogGroup } from '../protocol/LogGroup.ts';
 import { decodeLogGroupListJson } from '../protocol/logGroupJson.ts';
+import { isJsonObject } from '../shared/isJsonObject.ts';
 import { decodeCloudWatchSubscription, isCloudWatchMessage } from './cloudwatchSubscription.ts';
 import {
   ConverterShape,
@@ -9,7 +10,7 @@ import {
   isConverterObject,
   startsWithJsonObjectLine,
 } from './converterJson.ts';
-import { isJsonObject, jsonType, parseJsonText, utf8Text } from './jsonText.ts';
+import { jsonType, parseJsonText, utf8Text } from './jsonText.ts';
 
 /** Which JSON payloads a caller accepts: one kind when the format is forced, all with `auto`. */
 export const JsonKind = {

@@ -2,9 +2,6 @@ import { DecodeError } from '../errors.ts';
 import { bufferView } from '../shared/bufferView.ts';
 import { exactIntegerText } from '../shared/exactIntegerText.ts';
 
-/** A parsed JSON object. */
-export type JsonObject = Record<string, unknown>;
-
 // `JSON.rawJSON` (V8 11.4+, Node 22) is not in TypeScript's ES2023 lib yet.
 const json = JSON as unknown as { rawJSON?: (text: string) => unknown };
 type ReviverContext = { source?: string } | undefined;
@@ -74,16 +71,6 @@ function syntaxDetail(error: SyntaxError): string {
               ? 'unexpected character'
               : 'syntax error';
   return `invalid JSON: ${what}${position === undefined ? '' : ` at position ${position}`}`;
-}
-
-/** True for a JSON object (not an array, not null). */
-export function isJsonObject(value: unknown): value is JsonObject {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    exactIntegerText(value) === undefined
-  );
 }
 
 /**

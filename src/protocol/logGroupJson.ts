@@ -1,5 +1,6 @@
 import { DecodeError } from '../errors.ts';
 import { exactIntegerText } from '../shared/exactIntegerText.ts';
+import { isJsonObject, type JsonObject } from '../shared/isJsonObject.ts';
 import { type KeyValue, type Log, type LogGroup, UINT32_MAX } from './LogGroup.ts';
 
 /** The JSON form of one log: `timeNs` is `null` when absent. */
@@ -109,17 +110,12 @@ function readPairs(value: unknown, path: string): KeyValue[] {
   });
 }
 
-function expectObject(value: unknown, path: string): Record<string, unknown> {
-  // An integer beyond 2^53 parses as a frozen raw-JSON object: it is a number here, never a group.
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    Array.isArray(value) ||
-    exactIntegerText(value) !== undefined
-  ) {
+function expectObject(value: unknown, path: string): JsonObject {
+  // isJsonObject: an integer beyond 2^53 parses as a frozen raw-JSON object, a number here.
+  if (!isJsonObject(value)) {
     throw new DecodeError(path, undefined, `expected an object, got ${describe(value)}`);
   }
-  return value as Record<string, unknown>;
+  return value;
 }
 
 function expectArray(value: unknown, path: string): unknown[] {

@@ -113,6 +113,12 @@ describe('reading an input file', () => {
     const error = await readLogGroups(join(dir, 'cut.pb.gz')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputFileError);
     expect((error as Error).message).toContain(`${join(dir, 'cut.pb.gz')}: cannot read it as gzip: `);
+    // Lines and bytes named in a problem are the decompressed content's.
+    await writeFile(join(dir, 'bad.json.gz'), gzipSync('{"groups": [\n}'));
+    const bad = await readLogGroups(join(dir, 'bad.json.gz')).catch((e: unknown) => e);
+    expect((bad as Error).message).toContain(
+      `${join(dir, 'bad.json.gz')}: its gzip content: invalid JSON at line 2`,
+    );
   });
 
   it.each([

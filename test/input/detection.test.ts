@@ -243,6 +243,10 @@ describe('decodePayload with a forced format', () => {
     const jsonAsProtobuf = thrown(() => decodePayload(json, forced(InputFormat.protobuf)));
     expect(jsonAsProtobuf).toBeInstanceOf(UnsupportedFormatError);
     expect(jsonAsProtobuf.message).toMatch(/^input format protobuf got JSON text \(text "\{/);
+    // Under base64 too, not the raw reading of the base64 text.
+    expect(thrown(() => decodePayload(base64(json), forced(InputFormat.protobuf))).message).toMatch(
+      /^input format protobuf got JSON text \(text "\{.* after base64\)/,
+    );
     expect(thrown(() => decodePayload(list, forced(InputFormat.json)))).toBeInstanceOf(
       UnsupportedFormatError,
     );

@@ -75,6 +75,14 @@ describe('cloudWatchConfigFromEnv', () => {
     configError({ CWL_KMS_KEY_ID: 'alias/logs' }, 'CWL_KMS_KEY_ID');
     configError({ CWL_KMS_KEY_ID: '1234abcd-12ab-34cd-56ef-1234567890ab' }, 'CWL_KMS_KEY_ID');
     configError({ CWL_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:123456789012:alias/logs' }, 'CWL_KMS_KEY_ID');
+    // Key ARNs of every partition, multi-Region keys included, are taken.
+    for (const key of [
+      'arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      'arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      'arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab',
+    ]) {
+      expect(cloudWatchConfigFromEnv({ CWL_KMS_KEY_ID: key }).kmsKeyId).toBe(key);
+    }
     configError({ CWL_LOG_GROUP: '/app/{unknown}' }, 'CWL_LOG_GROUP');
     configError({ CWL_LOG_GROUP: '/my app/{project}' }, 'CWL_LOG_GROUP');
     configError({ CWL_LOG_GROUP: 'aws/{project}' }, 'CWL_LOG_GROUP');
