@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PSEUDO, type Template } from './cloudFormation.ts';
+import { withServiceLock } from './serviceLock.ts';
 
 export const REPO_ROOT = join(import.meta.dirname, '../..');
 const SERVERLESS = join(REPO_ROOT, 'node_modules/osls/bin/serverless.js');
@@ -18,7 +19,10 @@ export interface ServerlessRun {
   readonly stderr: string;
 }
 
-/** Run osls with `args`; killed (and failed) after `timeoutMs` when given, so a hang fails the test. */
+/**
+ * Run osls with `args`, one run at a time in this repository (serviceLock.ts); killed (and failed)
+ * after `timeoutMs` when given, so a hang fails the test.
+ */
 export function runServerless(args: readonly string[], timeoutMs?: number): Promise<ServerlessRun> {
   const env = {
     PATH: process.env.PATH ?? '',
@@ -29,6 +33,14 @@ export function runServerless(args: readonly string[], timeoutMs?: number): Prom
     AWS_ENDPOINT_URL: UNREACHABLE_AWS,
     SLS_TELEMETRY_DISABLED: '1',
   };
+  return withServiceLock(REPO_ROOT, () => execServerless(args, env, timeoutMs));
+}
+
+function execServerless(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number | undefined,
+): Promise<ServerlessRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
