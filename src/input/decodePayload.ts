@@ -202,18 +202,14 @@ function decodeBase64(raw: Uint8Array | string, decoded: Uint8Array, layer: Laye
   } catch (base64Error) {
     // Text made only of base64 characters is almost surely base64; a raw protobuf that happens to
     // look like it is tried second. The base64 reading's error is reported when its content was
-    // recognised (compressed data, however deeply nested; JSON text; a broken gzip, a bad
-    // protobuf), the raw reading's when it was not.
+    // recognised (compressed data, however deeply nested; JSON text; a KPL aggregate; a broken
+    // gzip, a bad protobuf), the raw reading's when it was not.
     if (!(base64Error instanceof PoisonRecordError) || !acceptsProtobuf(layer)) throw base64Error;
     try {
       return decodeProtobuf(typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw, layer);
     } catch (protobufError) {
       if (!(protobufError instanceof PoisonRecordError)) throw protobufError;
-      const recognised =
-        !(base64Error instanceof UnsupportedFormatError) ||
-        compressionOf(decoded) !== undefined ||
-        looksLikeJsonText(decoded);
-      throw recognised ? base64Error : protobufError;
+      throw unrecognised.has(base64Error) ? protobufError : base64Error;
     }
   }
 }
@@ -231,14 +227,23 @@ function decodeProtobuf(bytes: Uint8Array, layer: Layer): DecodedPayload {
           { cause: error },
         );
       }
-      throw new UnsupportedFormatError(
+      const unknown = new UnsupportedFormatError(
         `payload matches no known input format (${describePrefix(bytes)}${after(layer)}); as protobuf: ${error.message}`,
         { cause: error },
       );
+      unrecognised.add(unknown);
+      throw unknown;
     }
     throw error;
   }
 }
+
+/**
+ * The errors saying bytes matched no format at all. Every other error of a reading means its
+ * content was recognised (and its message says what was wrong with it), so {@link decodeBase64}
+ * reports it rather than the raw reading's.
+ */
+const unrecognised = new WeakSet<Error>();
 
 function acceptsProtobuf(layer: Layer): boolean {
   return layer.format === InputFormat.auto || layer.format === InputFormat.protobuf;
